@@ -1,0 +1,1 @@
+"""Doorstep's server: the API that field phones sync to, plus the web UI mount."""

@@ -1,0 +1,1 @@
+"""Storage on SQLAlchemy 2 Core: one code path for SQLite and PostgreSQL."""

@@ -1,0 +1,221 @@
+"""Every table, in one place. Timestamps are ISO-8601 UTC strings (same on SQLite and PostgreSQL).
+
+`seq` columns hold values of the global change counter (see `changes.next_seq`): pull sends
+rows whose seq is above the phone's cursor. Bumping one counter row serialises writers, so
+seq order is commit order and a cursor never skips a row committed late.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+change_counter = Table(
+    "change_counter", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+units = Table(
+    "units", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(20), nullable=False),  # province | commune | hamlet
+    Column("parent_id", Integer, ForeignKey("units.id")),
+    Column("lat", Float),
+    Column("lon", Float),
+    # VietQR account of the receiving unit (commune), if any: "bank_bin|account_no|name"
+    Column("bank_account", String(200)),
+)
+
+officers = Table(
+    "officers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("full_name", String(200), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("phone", String(20)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+officer_units = Table(
+    "officer_units", metadata,
+    Column("officer_id", Integer, ForeignKey("officers.id"), primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
+)
+
+catalogues = Table(
+    "catalogues", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("published_at", String(40), nullable=False),
+    Column("body", JSON, nullable=False),  # CataloguePublic as JSON
+    Column("seq", BigInteger, nullable=False),
+)
+
+citizens = Table(
+    "citizens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("full_name", String(200), nullable=False),
+    Column("id_number", String(12), nullable=False, unique=True),
+    Column("phone", String(20)),
+    Column("address", String(500), nullable=False),
+    Column("hamlet_id", Integer, ForeignKey("units.id")),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("birth_date", String(10)),
+    Column("updated_at", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+dossiers = Table(
+    "dossiers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(60), nullable=False, unique=True),
+    Column("procedure_code", String(40), nullable=False),
+    Column("catalogue_version", Integer, nullable=False),
+    Column("citizen_id", Integer, ForeignKey("citizens.id"), nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),  # receiving commune
+    Column("hamlet_id", Integer, ForeignKey("units.id")),
+    Column("status", Integer, nullable=False),
+    Column("channel", Integer, nullable=False, default=1),
+    Column("return_method", String(10), nullable=False, default="home"),
+    Column("registered_at", String(40), nullable=False),
+    Column("received_at", String(40)),
+    Column("appointment_at", String(40)),
+    Column("returned_at", String(40)),
+    Column("fee_vnd", Integer, nullable=False, default=0),
+    Column("fee_paid_vnd", Integer, nullable=False, default=0),
+    Column("paid_online", Boolean, nullable=False, default=False),
+    Column("digitization", Integer, nullable=False, default=0),
+    Column("has_result_file", Boolean, nullable=False, default=False),
+    Column("supplement_requests", Integer, nullable=False, default=0),
+    Column("on_time", Boolean),
+    Column("note", Text),
+    Column("updated_at", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+dossier_status_log = Table(
+    "dossier_status_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), nullable=False),
+    Column("from_status", Integer),
+    Column("to_status", Integer, nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("by_officer_id", Integer, ForeignKey("officers.id")),
+    Column("note", Text),
+)
+
+visits = Table(
+    "visits", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),  # pickup | delivery
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), nullable=False),
+    Column("citizen_id", Integer, ForeignKey("citizens.id"), nullable=False),
+    Column("assignee_id", Integer, ForeignKey("officers.id")),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("planned_date", String(10), nullable=False),
+    Column("window_start", String(5)),
+    Column("window_end", String(5)),
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("catalogue_version", Integer, nullable=False, default=1),
+    Column("evidence", JSON, nullable=False, default=dict),
+    Column("failure_reason", String(30)),
+    Column("failure_note", Text),
+    Column("proposed_date", String(10)),
+    Column("completed_at", String(40)),
+    Column("notice", Text),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+tombstones = Table(
+    "tombstones", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("reason", String(20), nullable=False),  # cancelled | reassigned
+    Column("at", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", String(36), primary_key=True),  # the client's UUID: the idempotency key
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("visit_id", Integer),
+    Column("body_hash", String(64), nullable=False),
+    Column("occurred_at", String(40)),
+    Column("received_at", String(40), nullable=False),
+    Column("status", String(12), nullable=False),  # applied | conflict | rejected
+    Column("result", JSON, nullable=False),  # the EventResult first returned
+)
+
+blobs = Table(
+    "blobs", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("total", BigInteger),
+    Column("received", BigInteger, nullable=False, default=0),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("mime", String(60)),
+    Column("uploaded_by", Integer, ForeignKey("officers.id")),
+    Column("created_at", String(40), nullable=False),
+    Column("data", LargeBinary),  # set once complete; parts live on disk until then
+)
+
+handovers = Table(
+    "handovers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("from_officer_id", Integer, ForeignKey("officers.id")),
+    Column("to_officer_id", Integer, ForeignKey("officers.id")),
+    Column("created_at", String(40), nullable=False),
+    Column("giver_confirmed_at", String(40)),
+    Column("receiver_confirmed_at", String(40)),
+    Column("note", Text),
+)
+
+handover_items = Table(
+    "handover_items", metadata,
+    Column("handover_id", Integer, ForeignKey("handovers.id"), primary_key=True),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), primary_key=True),
+    Column("outcome", String(10)),
+)
+
+Index("ix_visits_assignee_seq", visits.c.assignee_id, visits.c.seq)
+Index("ix_visits_unit_date", visits.c.unit_id, visits.c.planned_date)
+Index("ix_dossiers_seq", dossiers.c.seq)
+Index("ix_dossiers_unit_status", dossiers.c.unit_id, dossiers.c.status)
+Index("ix_tombstones_officer_seq", tombstones.c.officer_id, tombstones.c.seq)
+Index("ix_citizens_seq", citizens.c.seq)
+Index("ix_status_log_dossier", dossier_status_log.c.dossier_id)
+UniqueConstraint(officer_units.c.officer_id, officer_units.c.unit_id)

@@ -1,0 +1,1 @@
+"""The Flet app officers carry: offline store, sync engine, screens."""
