@@ -1,0 +1,39 @@
+"""Doorstep API client: typed HTTP client, errors, retry policy; models in `api_client.models`."""
+
+from . import errors, models
+from .client import Client, Page
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    ConflictError,
+    DoorstepError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+)
+from .retry import RetryPolicy
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "Client",
+    "ConflictError",
+    "DoorstepError",
+    "NotFoundError",
+    "Page",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "ValidationError",
+    "errors",
+    "models",
+]

@@ -1,0 +1,244 @@
+"""The `doorstep` command: serve, seed demo data, import dossiers, create accounts, run the web app.
+
+Exit codes: 0 success; 1 the command ran but something was refused (bad rows, taken username);
+2 it could not run (bad arguments, unreadable file, database unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from api_client.models import OfficerCreate, Role
+
+from .config import Settings
+from .db.engine import make_engine
+from .db.migrations import migrate
+from .db.schema import officer_units, officers, units
+from .importer import ImportFileError, import_dossiers
+from .reference import ensure_catalogues, ensure_units, insert_id, now_iso
+from .security import hash_password
+from .seed import DEMO_PASSWORD, SeedSummary, is_demo_seeded, seed_demo
+
+ROLE_LABELS = {"hamlet_officer": "Cán bộ ấp/khóm", "postal_worker": "Nhân viên bưu điện",
+               "supervisor": "Giám sát"}
+
+
+class CliError(Exception):
+    """A failure to report on stderr with an exit code, without a traceback."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _db_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--data-dir", type=Path, default=Path("data"),
+                        help="data directory: SQLite file, signing key, blobs (default ./data)")
+    parent.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="PostgreSQL URL (default $DATABASE_URL; SQLite in --data-dir when unset)")
+    return parent
+
+
+def _server_options(parser: argparse.ArgumentParser, port: int = 8000) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=port, help=f"port to listen on (default {port})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="doorstep", description="Doorstep - Một cửa tận nhà (server tools)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    db = _db_options()
+
+    serve = sub.add_parser("serve", parents=[db], help="run the API (and the web UI)")
+    _server_options(serve)
+    serve.add_argument("--no-web-ui", action="store_true", help="serve the API only, no web UI at /")
+
+    seed = sub.add_parser("seed", parents=[db], help="load demo data (An Phú, An Giang)")
+    seed.add_argument("--demo", action="store_true", help="the demo data set (required)")
+
+    demo = sub.add_parser("demo", parents=[db], help="seed demo data if empty, print logins, serve")
+    _server_options(demo)
+    demo.add_argument("--no-web-ui", action="store_true", help="serve the API only, no web UI at /")
+
+    imp = sub.add_parser("import", parents=[db], help="import dossiers from a CSV or JSON export")
+    imp.add_argument("file", type=Path, help="a .csv or .json file")
+
+    user = sub.add_parser("create-user", parents=[db], help="create an officer account")
+    user.add_argument("--username", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--full-name", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--unit", nargs="*", default=[], metavar="CODE", help="unit codes the officer covers")
+    user.add_argument("--phone", default=None)
+
+    app = sub.add_parser("app", help="run only the web app against a remote backend")
+    app.add_argument("--backend-url", required=True, help="e.g. https://doorstep.example.vn")
+    _server_options(app, port=8550)
+    app.add_argument("--data-dir", type=Path, default=Path("data"), help="local app data (default ./data)")
+    return parser
+
+
+def _settings(args: argparse.Namespace, *, web_ui: bool = True, public_url: str | None = None) -> Settings:
+    settings = Settings(data_dir=args.data_dir, database_url=args.database_url or None, web_ui=web_ui)
+    if public_url:
+        settings.public_url = public_url
+    return settings
+
+
+def _prepared_engine(settings: Settings) -> Engine:
+    """Engine with the schema migrated and the shipped units and catalogue loaded."""
+    try:
+        engine = make_engine(settings)
+        migrate(engine)
+        with engine.begin() as conn:
+            ensure_units(conn)
+            ensure_catalogues(conn)
+    except SQLAlchemyError as exc:
+        raise CliError(f"Không kết nối được cơ sở dữ liệu (database error): {exc}") from exc
+    return engine
+
+
+def _public_url(host: str, port: int) -> str:
+    # A wildcard address is where we listen, not where a browser (or the mounted UI) can reach us.
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{reachable}:{port}"
+
+
+def _run_server(args: argparse.Namespace) -> int:
+    from .app import create_app  # imported late: it pulls in FastAPI, Flet and every router
+
+    settings = _settings(args, web_ui=not args.no_web_ui, public_url=_public_url(args.host, args.port))
+    _prepared_engine(settings).dispose()
+    app = create_app(settings)
+    print(f"Doorstep đang chạy tại {settings.public_url} (API: {settings.public_url}/api/docs)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`doorstep serve`: the API, and the web UI unless --no-web-ui."""
+    return _run_server(args)
+
+
+def _print_summary(summary: SeedSummary) -> None:
+    state = "Đã tạo dữ liệu mẫu" if summary.created else "Dữ liệu mẫu đã có sẵn, không tạo lại"
+    print(f"{state}: {summary.units} đơn vị, {summary.officers} cán bộ, {summary.citizens} công dân, "
+          f"{summary.dossiers} hồ sơ, {summary.visits} lượt thăm.")
+
+
+def _print_logins(summary: SeedSummary) -> None:
+    print(f"\nTài khoản demo (mật khẩu chung / shared password: {DEMO_PASSWORD})")
+    print(f"  {'Tên đăng nhập':<20} {'Vai trò':<20} {'Họ tên':<22} Lượt thăm hôm nay")
+    for username, role, full_name in summary.logins():
+        today = summary.visits_today.get(username, 0)
+        print(f"  {username:<20} {ROLE_LABELS[role]:<20} {full_name:<22} {today or '-'}")
+    print()
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """`doorstep seed --demo`: load the demo data set; safe to run twice."""
+    if not args.demo:
+        raise CliError("Chỉ hỗ trợ dữ liệu mẫu: dùng `doorstep seed --demo` (only --demo is supported)")
+    summary = seed_demo(_prepared_engine(_settings(args)))
+    _print_summary(summary)
+    _print_logins(summary)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`doorstep demo`: seed an empty database, print the URL and demo logins, then serve."""
+    engine = _prepared_engine(_settings(args))
+    with engine.connect() as conn:
+        empty = conn.execute(select(func.count()).select_from(officers)).scalar_one() == 0
+    # Demo data goes only into an empty database (or one it already seeded), never next to real data.
+    summary = seed_demo(engine) if empty or is_demo_seeded(engine) else None
+    engine.dispose()
+    print(f"Mở trình duyệt / open: {_public_url(args.host, args.port)}")
+    if summary is None:
+        print("Cơ sở dữ liệu đã có tài khoản khác, không nạp dữ liệu mẫu "
+              "(database not empty, demo data not loaded)")
+    else:
+        _print_summary(summary)
+        _print_logins(summary)
+    return _run_server(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """`doorstep import FILE`: import dossiers; exit 1 when some rows were rejected."""
+    engine = _prepared_engine(_settings(args))
+    try:
+        report = import_dossiers(engine, args.file)
+    except ImportFileError as exc:
+        raise CliError(str(exc)) from exc
+    print("\n".join(report.lines()))
+    return 1 if report.errors else 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """`doorstep create-user`: an officer account linked to units given by code."""
+    engine = _prepared_engine(_settings(args))
+    with engine.begin() as conn:
+        found = dict(conn.execute(select(units.c.code, units.c.id).where(units.c.code.in_(args.unit))).all())
+        unknown = [code for code in args.unit if code not in found]
+        if unknown:
+            raise CliError(f"Không có đơn vị mã: {', '.join(unknown)} (unknown unit codes)", 1)
+        try:
+            body = OfficerCreate(username=args.username, password=args.password,
+                                 full_name=args.full_name, role=Role(args.role),
+                                 unit_ids=[found[c] for c in args.unit], phone=args.phone)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise CliError(f"Thông tin tài khoản không hợp lệ (invalid account): {problems}", 1) from exc
+        if conn.execute(select(officers.c.id).where(officers.c.username == body.username)).first():
+            raise CliError(f"Tên đăng nhập '{body.username}' đã có (username taken)", 1)
+        officer_id = insert_id(conn, officers, {
+            "username": body.username, "password_hash": hash_password(body.password),
+            "full_name": body.full_name, "role": body.role.value, "phone": body.phone, "active": True,
+            "created_at": now_iso()})
+        for unit_id in sorted(set(body.unit_ids)):
+            conn.execute(insert(officer_units).values(officer_id=officer_id, unit_id=unit_id))
+    print(f"Đã tạo tài khoản '{body.username}' ({ROLE_LABELS[body.role.value]}), mã {officer_id}.")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """`doorstep app`: only the Flet web UI, talking to a backend elsewhere."""
+    from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
+
+    backend_url = args.backend_url.rstrip("/")
+    app = make_asgi_app(backend_url, args.data_dir)
+    print(f"Ứng dụng web tại {_public_url(args.host, args.port)}, máy chủ {backend_url}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+COMMANDS = {"serve": cmd_serve, "seed": cmd_seed, "demo": cmd_demo, "import": cmd_import,
+            "create-user": cmd_create_user, "app": cmd_app}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `doorstep` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return exc.code
+    except SQLAlchemyError as exc:
+        print(f"Lỗi cơ sở dữ liệu (database error): {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Server logic behind the routers: access rules, event application, pull, blobs, visits, dossiers."""

@@ -1,0 +1,234 @@
+"""What each event type does to visits and dossiers (inside the caller's transaction)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from api_client.domain.lifecycle import DossierStatus, IllegalMove, check_move
+from api_client.domain.timeliness import Outcome, add_working_days, appointment_for, outcome_of
+from api_client.models import (
+    DeliveryCompleted,
+    DossierPublic,
+    EnRoute,
+    OfficerPublic,
+    PaymentMethod,
+    PickupCompleted,
+    Procedure,
+    SupplementRequested,
+    VisitFailed,
+    VisitKind,
+    VisitPublic,
+    VisitStatus,
+)
+
+from ..config import Settings
+from ..db.schema import catalogues, citizens, dossiers, visits
+from .blobs import missing_blobs
+from .clock import VN_TZ, iso, local_date, now_iso, parse_iso
+from .dossiers import log_status
+from .views import catalogue_public, dossier_public, visit_public
+from .visits import touch_visits_of_dossier
+
+
+class RuleBroken(ValueError):
+    """The event breaks a business rule: rejected, with a Vietnamese-first message."""
+
+
+def missing_blobs_of(conn: Connection, event: Any) -> list[str]:
+    """Photos (and authorisation papers) the event references that are not stored complete."""
+    payload = event.payload
+    shas = {p.sha256 for p in getattr(payload, "photos", [])}
+    recipient = getattr(payload, "recipient", None)
+    if recipient is not None and recipient.authorisation_photo:
+        shas.add(recipient.authorisation_photo)
+    return missing_blobs(conn, shas)
+
+
+def _evidence(visit: dict[str, Any], event: Any) -> dict[str, Any]:
+    """The visit's evidence with this event's payload added under its type."""
+    evidence = dict(visit["evidence"] or {})
+    evidence[event.type] = {"event_id": str(event.id), "occurred_at": iso(event.occurred_at),
+                            "received_at": now_iso(), **event.payload.model_dump(mode="json")}
+    return evidence
+
+
+def _update_visit(conn: Connection, visit: dict[str, Any], seq: int, **values: Any) -> VisitPublic:
+    conn.execute(update(visits).where(visits.c.id == visit["id"]).values(
+        **values, version=visit["version"] + 1, updated_at=now_iso(), seq=seq))
+    return visit_public(conn.execute(select(visits).where(visits.c.id == visit["id"])).mappings().one())
+
+
+def _dossier(conn: Connection, dossier_id: int) -> dict[str, Any]:
+    return dict(conn.execute(select(dossiers).where(dossiers.c.id == dossier_id).with_for_update())
+                .mappings().one())
+
+
+def _move(dossier: dict[str, Any], target: DossierStatus) -> None:
+    try:
+        check_move(dossier["status"], target)
+    except IllegalMove as exc:
+        raise RuleBroken(str(exc)) from exc
+
+
+def _update_dossier(conn: Connection, dossier: dict[str, Any], officer: OfficerPublic, seq: int,
+                    at: str, note: str | None = None, **values: Any) -> DossierPublic:
+    conn.execute(update(dossiers).where(dossiers.c.id == dossier["id"]).values(
+        **values, updated_at=now_iso(), seq=seq))
+    if "status" in values and values["status"] != dossier["status"]:
+        log_status(conn, dossier["id"], dossier["status"], values["status"], officer.id, note, at)
+    touch_visits_of_dossier(conn, dossier["id"], seq)
+    return dossier_public(conn.execute(select(dossiers).where(dossiers.c.id == dossier["id"]))
+                          .mappings().one())
+
+
+def _procedure(conn: Connection, version: int, dossier: dict[str, Any]) -> Procedure:
+    """The dossier's procedure in the catalogue version the phone used (else the dossier's own)."""
+    for v in (version, dossier["catalogue_version"]):
+        row = conn.execute(select(catalogues).where(catalogues.c.version == v)).mappings().first()
+        proc = catalogue_public(row).procedure(dossier["procedure_code"]) if row else None
+        if proc is not None:
+            return proc
+    raise RuleBroken(f"Không có thủ tục '{dossier['procedure_code']}' trong danh mục phiên bản {version} "
+                     "(procedure not in that catalogue version)")
+
+
+def _require_kind(visit: dict[str, Any], kind: VisitKind, event: Any) -> None:
+    if visit["kind"] != kind.value:
+        raise RuleBroken(f"Sự kiện {event.type} không dùng cho lượt đi loại '{visit['kind']}' "
+                         f"(event type does not match the visit kind)")
+
+
+def apply(conn: Connection, settings: Settings, officer: OfficerPublic, event: Any,
+          visit: dict[str, Any], seq: int) -> tuple[VisitPublic, DossierPublic | None]:
+    """Dispatch one validated event to its effect."""
+    if isinstance(event, EnRoute):
+        evidence = dict(visit["evidence"] or {}) | {"en_route_at": iso(event.occurred_at)}
+        return _update_visit(conn, visit, seq, status=VisitStatus.EN_ROUTE.value, evidence=evidence), None
+    if isinstance(event, PickupCompleted):
+        return _pickup(conn, officer, event, visit, seq)
+    if isinstance(event, SupplementRequested):
+        return _supplement(conn, officer, event, visit, seq)
+    if isinstance(event, VisitFailed):
+        return _failed(conn, settings, event, visit, seq)
+    if isinstance(event, DeliveryCompleted):
+        return _delivery(conn, officer, event, visit, seq)
+    raise RuleBroken(f"Loại sự kiện không hỗ trợ (unsupported event type {event.type})")
+
+
+def _pickup(conn: Connection, officer: OfficerPublic, event: PickupCompleted, visit: dict[str, Any],
+            seq: int) -> tuple[VisitPublic, DossierPublic]:
+    _require_kind(visit, VisitKind.PICKUP, event)
+    p = event.payload
+    dossier = _dossier(conn, visit["dossier_id"])
+    citizen = conn.execute(select(citizens).where(citizens.c.id == dossier["citizen_id"])).mappings().one()
+    if p.citizen.id_number != citizen["id_number"]:
+        raise RuleBroken("Số căn cước xác nhận không khớp hồ sơ "
+                         "(confirmed citizen ID does not match the dossier)")
+    _move(dossier, DossierStatus.ACCEPTED)
+    proc = _procedure(conn, p.catalogue_version, dossier)
+    # the 15:00 same-day cutoff is commune (Vietnam) time, whatever zone the phone used
+    received = event.occurred_at.astimezone(VN_TZ)
+    appointment = appointment_for(received, proc.time_limit_days)
+    shown_only = {d.code for d in proc.documents if d.shown_only}
+    collected = {c.code for c in p.checklist if c.present and c.code not in shown_only}
+    photographed = {ph.document_code for ph in p.photos if ph.document_code}
+    digitized = bool(collected) and collected <= photographed
+    paid = p.payment.amount_vnd if p.payment else 0
+    at = iso(event.occurred_at)
+    new_dossier = _update_dossier(
+        conn, dossier, officer, seq, at, note="Tiếp nhận tại nhà (home pickup)",
+        status=int(DossierStatus.ACCEPTED), received_at=at, appointment_at=iso(appointment),
+        fee_vnd=proc.fee.fee_for(p.pages), fee_paid_vnd=dossier["fee_paid_vnd"] + paid,
+        paid_online=bool(p.payment and p.payment.method == PaymentMethod.TRANSFER),
+        digitization=1 if digitized else dossier["digitization"])
+    if p.citizen.phone and p.citizen.phone != citizen["phone"]:
+        conn.execute(update(citizens).where(citizens.c.id == citizen["id"]).values(
+            phone=p.citizen.phone, updated_at=now_iso(), seq=seq))
+    new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
+                              evidence=_evidence(visit, event))
+    return new_visit, new_dossier
+
+
+def _supplement(conn: Connection, officer: OfficerPublic, event: SupplementRequested,
+                visit: dict[str, Any], seq: int) -> tuple[VisitPublic, DossierPublic]:
+    _require_kind(visit, VisitKind.PICKUP, event)
+    p = event.payload
+    dossier = _dossier(conn, visit["dossier_id"])
+    _move(dossier, DossierStatus.SUPPLEMENT_REQUESTED)
+    at = iso(event.occurred_at)
+    note = f"Yêu cầu bổ sung: {', '.join(p.missing)}. {p.note}"
+    new_dossier = _update_dossier(conn, dossier, officer, seq, at, note=note,
+                                  status=int(DossierStatus.SUPPLEMENT_REQUESTED),
+                                  supplement_requests=dossier["supplement_requests"] + 1)
+    new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
+                              evidence=_evidence(visit, event), proposed_date=p.proposed_date)
+    return new_visit, new_dossier
+
+
+def next_working_day(day: date) -> date:
+    """The first working day after `day`."""
+    return add_working_days(day + timedelta(days=1), 0)
+
+
+def _failed(conn: Connection, settings: Settings, event: VisitFailed, visit: dict[str, Any],
+            seq: int) -> tuple[VisitPublic, None]:
+    p = event.payload
+    day = local_date(event.occurred_at)
+    proposed = date.fromisoformat(p.proposed_date) if p.proposed_date else next_working_day(day)
+    if proposed < day:
+        raise RuleBroken(f"Ngày hẹn lại {proposed:%d/%m/%Y} đã qua (proposed date is in the past)")
+    attempts = visit["attempts"] + 1
+    give_up = visit["kind"] == VisitKind.DELIVERY.value and attempts >= settings.failed_delivery_limit
+    if give_up:
+        notice = (f"Đã trả kết quả không thành công {attempts} lần: chuyển về trả tại bộ phận một cửa "
+                  f"(delivery failed {attempts} times: result goes back to the desk)")
+        conn.execute(update(dossiers).where(dossiers.c.id == visit["dossier_id"]).values(
+            return_method="desk", updated_at=now_iso(), seq=seq))
+    else:
+        new_id = conn.execute(insert(visits).values(
+            kind=visit["kind"], dossier_id=visit["dossier_id"], citizen_id=visit["citizen_id"],
+            assignee_id=visit["assignee_id"], unit_id=visit["unit_id"], planned_date=proposed.isoformat(),
+            window_start=visit["window_start"], window_end=visit["window_end"],
+            status=VisitStatus.PLANNED.value, attempts=attempts,
+            catalogue_version=visit["catalogue_version"], evidence={}, version=1,
+            updated_at=now_iso(), seq=seq).returning(visits.c.id)).scalar_one()
+        notice = (f"Đã hẹn lại ngày {proposed:%d/%m/%Y} (lượt đi mới #{new_id}) "
+                  f"(rescheduled as visit {new_id})")
+    new_visit = _update_visit(
+        conn, visit, seq, status=VisitStatus.FAILED.value, failure_reason=p.reason.value,
+        failure_note=p.note, proposed_date=proposed.isoformat(), attempts=attempts, notice=notice,
+        evidence=_evidence(visit, event))
+    return new_visit, None
+
+
+def _on_time(done_at: datetime, dossier: dict[str, Any]) -> bool | None:
+    if not dossier["appointment_at"]:
+        return None
+    return outcome_of(done_at, parse_iso(dossier["appointment_at"]).astimezone(VN_TZ),
+                      dossier["supplement_requests"]) != Outcome.LATE
+
+
+def _delivery(conn: Connection, officer: OfficerPublic, event: DeliveryCompleted, visit: dict[str, Any],
+              seq: int) -> tuple[VisitPublic, DossierPublic]:
+    _require_kind(visit, VisitKind.DELIVERY, event)
+    p = event.payload
+    dossier = _dossier(conn, visit["dossier_id"])
+    if p.receipt_code.strip().upper() != dossier["code"].upper():
+        raise RuleBroken(f"Mã phiếu hẹn '{p.receipt_code}' không khớp hồ sơ {dossier['code']} "
+                         "(receipt code does not match the dossier)")
+    _move(dossier, DossierStatus.RETURNED)
+    at = iso(event.occurred_at)
+    paid = p.payment.amount_vnd if p.payment else 0
+    new_dossier = _update_dossier(
+        conn, dossier, officer, seq, at, note="Trả kết quả tại nhà (returned at home)",
+        status=int(DossierStatus.RETURNED), returned_at=at,
+        on_time=_on_time(event.occurred_at.astimezone(VN_TZ), dossier),
+        fee_paid_vnd=dossier["fee_paid_vnd"] + paid,
+        paid_online=bool(dossier["paid_online"]
+                         or (p.payment and p.payment.method == PaymentMethod.TRANSFER)))
+    new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
+                              evidence=_evidence(visit, event))
+    return new_visit, new_dossier

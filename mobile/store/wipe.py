@@ -1,0 +1,42 @@
+"""Logout: what is still unsynced, and wiping every personal record from the phone."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from .blobs import delete_blob_files
+from .db import transaction
+from .outbox import counts
+from .sync_state import reset_cursor
+
+# Citizens' data and the officer's work; catalogues and units are public and stay.
+PERSONAL_TABLES = ("session", "visits", "dossiers", "citizens", "outbox", "blobs", "drafts",
+                   "visit_overrides")
+
+
+def pending_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """What a logout would lose: queued events, conflicts, dead letters, unsent blobs, drafts."""
+    events = counts(db)
+    blobs = next(iter(db.query("SELECT COUNT(*) AS n FROM blobs WHERE state != 'uploaded'")))["n"]
+    drafts = next(iter(db.query("SELECT COUNT(*) AS n FROM drafts")))["n"]
+    result = {"queued": events["queued"], "conflict": events["conflict"], "dead": events["dead"],
+              "blobs": blobs, "drafts": drafts}
+    result["total"] = sum(result.values())
+    return result
+
+
+def wipe_personal_data(db: sqlite_utils.Database) -> dict[str, int]:
+    """Delete session, caches, outbox, blobs (rows and files) and drafts; reset the cursor.
+
+    The UI must first show `pending_counts` and let the officer cancel: anything unsynced
+    is gone after this. Returns rows deleted per table.
+    """
+    deleted: dict[str, int] = {}
+    with transaction(db):
+        for table in PERSONAL_TABLES:
+            deleted[table] = db.execute(f"DELETE FROM {table}").rowcount
+        reset_cursor(db)
+    # Files after the commit: a crash in between leaves orphan files, never rows without bytes.
+    deleted["blob_files"] = delete_blob_files(db)
+    db.execute("VACUUM")  # freed pages would otherwise still hold citizens' data on disk
+    return deleted

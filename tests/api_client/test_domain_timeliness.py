@@ -1,0 +1,59 @@
+"""Appointments (working days, 15:00 cutoff) and outcomes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from api_client.domain.timeliness import (
+    Outcome,
+    add_working_days,
+    appointment_for,
+    is_working_day,
+    outcome_of,
+)
+
+VN = timezone(timedelta(hours=7))
+
+
+def at(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=VN)
+
+
+def test_working_days() -> None:
+    assert is_working_day(date(2025, 3, 7)) and not is_working_day(date(2025, 3, 8))
+    assert add_working_days(date(2025, 3, 8), 0) == date(2025, 3, 10)  # Saturday -> Monday
+    assert add_working_days(date(2025, 3, 5), 0) == date(2025, 3, 5)
+
+
+def test_same_day_before_and_after_three_pm() -> None:
+    assert appointment_for(at(2025, 3, 5, 14, 59), 0) == datetime.combine(date(2025, 3, 5), time(17), VN)
+    assert appointment_for(at(2025, 3, 5, 15, 0), 0).date() == date(2025, 3, 5)  # 15:00 sharp: same day
+    assert appointment_for(at(2025, 3, 5, 15, 1), 0).date() == date(2025, 3, 6)
+
+
+def test_friday_afternoon_is_due_monday() -> None:
+    due = appointment_for(at(2025, 3, 7, 16, 30), 0)
+    assert due.date() == date(2025, 3, 10) and due.weekday() == 0 and due.time() == time(17)
+
+
+def test_weekend_receipt_same_day_procedure_is_due_monday() -> None:
+    assert appointment_for(at(2025, 3, 8, 10), 0).date() == date(2025, 3, 10)
+
+
+def test_three_working_days_over_a_weekend() -> None:
+    assert appointment_for(at(2025, 3, 6, 10), 3).date() == date(2025, 3, 11)  # Thu -> Tue
+    assert appointment_for(at(2025, 3, 7, 16), 3).date() == date(2025, 3, 12)  # Fri -> Wed
+
+
+def test_outcomes() -> None:
+    due = datetime(2025, 3, 10, 17, tzinfo=VN)
+    assert outcome_of(at(2025, 3, 7, 10), due) == Outcome.EARLY
+    assert outcome_of(at(2025, 3, 10, 16), due) == Outcome.ON_TIME
+    assert outcome_of(at(2025, 3, 10, 18), due) == Outcome.ON_TIME  # same day counts as on time
+    assert outcome_of(at(2025, 3, 11, 8), due) == Outcome.LATE
+
+
+def test_more_than_one_supplement_counts_as_late() -> None:
+    due = datetime(2025, 3, 10, 17, tzinfo=VN)
+    assert outcome_of(at(2025, 3, 7), due, supplement_requests=1) == Outcome.EARLY
+    assert outcome_of(at(2025, 3, 7), due, supplement_requests=2) == Outcome.LATE

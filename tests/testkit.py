@@ -1,0 +1,86 @@
+"""Helpers behind the shared fixtures: test Settings and a live uvicorn server in a thread.
+
+Import from test modules as `from testkit import LiveServer, make_settings, TEST_SECRET`
+(tests/ is on sys.path through the root conftest).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import Engine
+
+from backend.app import create_app
+from backend.config import Settings
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_settings(tmp_path: Path, database_url: str | None, **overrides: Any) -> Settings:
+    """Settings for a test server: fixed secret, no web UI, data under tmp_path."""
+    values: dict[str, Any] = {"data_dir": tmp_path / "data", "database_url": database_url,
+                              "secret_key": TEST_SECRET, "web_ui": False}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class LiveServer:
+    """A running uvicorn server for one test."""
+
+    url: str
+    settings: Settings
+    engine: Engine
+    app: Any
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def api(self) -> str:
+        """Base URL of the API (…/api/v1)."""
+        return f"{self.url}/api/v1"
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit, wait for the thread, release database connections."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self.engine.dispose()
+
+
+def start_server(settings: Settings) -> LiveServer:
+    """Start create_app(settings) under uvicorn in a thread and wait until /api/v1/health answers."""
+    app = create_app(settings)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                            access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True, name=f"uvicorn-{port}")
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
+            raise RuntimeError(f"test server on port {port} did not start")
+        time.sleep(0.02)
+    return LiveServer(url=url, settings=settings, engine=app.state.engine, app=app,
+                      _server=server, _thread=thread)
