@@ -40,7 +40,19 @@ from .models import (
     UnitPublic,
     VisitPublic,
 )
+from .models.custody import HandoverPublic, TrackingLog
+from .models.notices import ApologyPublic, NoticePublic, NotificationPublic
+from .models.supervision import (
+    AtRiskDossier,
+    Board,
+    BulkAssignResult,
+    IndicatorReport,
+    OfficerDay,
+    OfficerTrack,
+    SuggestedAssignee,
+)
 from .models.sync import MAX_BATCH
+from .models.tracks import TrackPushResult
 from .retry import RetryPolicy, parse_retry_after
 
 API_PREFIX = "/api/v1"
@@ -333,6 +345,121 @@ class Client:
     def get_blob(self, sha256: str) -> bytes:
         """`GET /blobs/{sha}`: the bytes of a complete blob."""
         return self.request("GET", f"/blobs/{sha256}", headers={"Accept": "*/*"}).content
+
+    # -- returning results: custody, letters, notices, apologies (issue 4) -------------------
+
+    def create_handover(self, body: BaseModel | Mapping[str, Any]) -> HandoverPublic:
+        """`POST /handovers` with a `HandoverCreate`; the caller's side is confirmed at once."""
+        response = self.request("POST", "/handovers", json_body=_dump(body))
+        return HandoverPublic.model_validate(response.json())
+
+    def confirm_handover(self, handover_id: int) -> HandoverPublic:
+        """`POST /handovers/{id}/confirm` by the counterpart (again: no change)."""
+        response = self.request("POST", f"/handovers/{int(handover_id)}/confirm")
+        return HandoverPublic.model_validate(response.json())
+
+    def list_handovers(self, *, pending: bool | None = None,
+                       dossier_id: int | None = None) -> list[HandoverPublic]:
+        """`GET /handovers`; pending=True: those awaiting the caller's confirmation."""
+        flag = None if pending is None else str(pending).lower()
+        return list(self._list("/handovers", HandoverPublic, pending=flag, dossier_id=dossier_id))
+
+    def tracking_log(self, dossier_id: int) -> TrackingLog:
+        """`GET /dossiers/{id}/tracking-log`: custody rows in time order with outcomes."""
+        return self._get(f"/dossiers/{int(dossier_id)}/tracking-log", TrackingLog)
+
+    def tracking_log_pdf(self, dossier_id: int) -> bytes:
+        """`GET /dossiers/{id}/tracking-log.pdf`: the printable phiếu kiểm soát."""
+        return self.request("GET", f"/dossiers/{int(dossier_id)}/tracking-log.pdf",
+                            headers={"Accept": "application/pdf"}).content
+
+    def letter_pdf(self, dossier_id: int) -> bytes:
+        """`GET /dossiers/{id}/letter.pdf`; NotFoundError when the procedure has no letter."""
+        return self.request("GET", f"/dossiers/{int(dossier_id)}/letter.pdf",
+                            headers={"Accept": "application/pdf"}).content
+
+    def create_apology(self, dossier_id: int, reason: str, new_date: str) -> ApologyPublic:
+        """`POST /dossiers/{id}/apology` (supervisor): apologise and set a new appointment date."""
+        response = self.request("POST", f"/dossiers/{int(dossier_id)}/apology",
+                                json_body={"reason": reason, "new_date": new_date})
+        return ApologyPublic.model_validate(response.json())
+
+    def apology_pdf(self, dossier_id: int) -> bytes:
+        """`GET /dossiers/{id}/apology.pdf`: the latest apology form."""
+        return self.request("GET", f"/dossiers/{int(dossier_id)}/apology.pdf",
+                            headers={"Accept": "application/pdf"}).content
+
+    def list_notices(self, *, state: str | None = None, dossier_id: int | None = None,
+                     page: int | None = None, page_size: int | None = None) -> Page[NoticePublic]:
+        """`GET /notices` (supervisor); state="queued" is the desk's outbox."""
+        return self._list("/notices", NoticePublic, state=state, dossier_id=dossier_id, page=page,
+                          page_size=page_size)
+
+    def mark_notice_sent(self, notice_id: int, note: str | None = None) -> NoticePublic:
+        """`POST /notices/{id}/sent` (supervisor): sent by hand at the desk."""
+        response = self.request("POST", f"/notices/{int(notice_id)}/sent", json_body={"note": note})
+        return NoticePublic.model_validate(response.json())
+
+    def list_notifications(self, *, unread: bool | None = None) -> list[NotificationPublic]:
+        """`GET /notifications`: the caller's own notifications, newest first."""
+        flag = None if unread is None else str(unread).lower()
+        return list(self._list("/notifications", NotificationPublic, unread=flag))
+
+    def mark_notification_read(self, notification_id: int) -> NotificationPublic:
+        """`POST /notifications/{id}/read`."""
+        response = self.request("POST", f"/notifications/{int(notification_id)}/read")
+        return NotificationPublic.model_validate(response.json())
+
+    # -- duty tracking and supervision (issue 5) ------------------------------------------
+
+    def push_tracks(self, batch: BaseModel | Mapping[str, Any]) -> TrackPushResult:
+        """`POST /tracks` with a `TrackBatch`; a retry is a duplicate, a reused id a ConflictError."""
+        response = self.request("POST", "/tracks", json_body=_dump(batch))
+        return TrackPushResult.model_validate(response.json())
+
+    def board(self, *, date: str | None = None, page: int | None = None,
+              page_size: int | None = None) -> Board:
+        """`GET /board` (supervisor): officers with last position, the day's visits, counts."""
+        return self._get("/board", Board, date=date, page=page, page_size=page_size)
+
+    def officer_track(self, officer_id: int, *, date: str | None = None) -> OfficerTrack:
+        """`GET /officers/{id}/track` (supervisor): breadcrumbs, planned route, actual order."""
+        return self._get(f"/officers/{int(officer_id)}/track", OfficerTrack, date=date)
+
+    def officer_day(self, officer_id: int, *, date: str | None = None) -> OfficerDay:
+        """`GET /officers/{id}/day` (supervisor): arrivals, time spent, distance, failures, flags."""
+        return self._get(f"/officers/{int(officer_id)}/day", OfficerDay, date=date)
+
+    def dossiers_at_risk(self, kind: str, *, date: str | None = None, page: int | None = None,
+                         page_size: int | None = None) -> Page[AtRiskDossier]:
+        """`GET /dossiers/at-risk?kind=due_today|overdue|unassigned|repeatedly_failed` (supervisor)."""
+        return self._list("/dossiers/at-risk", AtRiskDossier, kind=kind, date=date, page=page,
+                          page_size=page_size)
+
+    def assign_visits(self, visit_ids: Iterable[int], assignee_id: int | None) -> BulkAssignResult:
+        """`POST /visits/assign` (supervisor): give open visits to one officer (None: unassign)."""
+        response = self.request("POST", "/visits/assign",
+                                json_body={"visit_ids": [int(v) for v in visit_ids],
+                                           "assignee_id": assignee_id})
+        return BulkAssignResult.model_validate(response.json())
+
+    def suggested_assignees(self, visit_id: int, *, date: str | None = None, capacity: int | None = None,
+                            limit: int | None = None) -> list[SuggestedAssignee]:
+        """`GET /visits/{id}/suggested-assignees` (supervisor): hamlet officer first, then nearest."""
+        return list(self._list(f"/visits/{int(visit_id)}/suggested-assignees", SuggestedAssignee,
+                               date=date, capacity=capacity, limit=limit))
+
+    def indicators(self, *, unit_id: int | None = None, date_from: str | None = None,
+                   date_to: str | None = None, group_by: str | None = None) -> IndicatorReport:
+        """`GET /indicators` (supervisor): counts and rates per commune, hamlet or officer."""
+        return self._get("/indicators", IndicatorReport, unit_id=unit_id, date_from=date_from,
+                         date_to=date_to, group_by=group_by)
+
+    def export(self, name: str, **params: Any) -> bytes:
+        """`GET /exports/<name>` (supervisor), e.g. "visits.csv", "indicators.xlsx",
+        "officers/12/track.geojson" or "officers/12/track.gpx"; returns the file's bytes."""
+        return self.request("GET", f"/exports/{name.lstrip('/')}", params=params,
+                            headers={"Accept": "*/*"}).content
 
 
 __all__ = ["API_PREFIX", "Client", "Page"]

@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "OPTIONS"})
-IDEMPOTENT_POST_PATHS = ("/sync/push",)
+IDEMPOTENT_POST_PATHS = ("/sync/push", "/tracks")  # both deduplicate by the client's UUID
 
 
 def is_idempotent(method: str, path: str) -> bool:

@@ -11,7 +11,27 @@ from .config import Settings
 from .db.engine import make_engine
 from .db.migrations import migrate
 from .errors import ApiError, GzipRequestMiddleware, install_error_handlers
-from .routers import auth, blobs, catalogue, citizens, dossiers, health, officers, sync, units, visits
+from .notify.worker import NoticeWorker
+from .routers import (
+    auth,
+    blobs,
+    catalogue,
+    citizens,
+    dossiers,
+    exports,
+    handovers,
+    health,
+    indicators,
+    notices,
+    notifications,
+    officers,
+    returns,
+    supervision,
+    sync,
+    tracks,
+    units,
+    visits,
+)
 from .routers.health import app_version
 
 API_PREFIX = "/api/v1"
@@ -21,7 +41,10 @@ _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 def api_router() -> APIRouter:
     """Every API route, under /api/v1."""
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, officers, units, catalogue, visits, dossiers, citizens, sync, blobs):
+    # supervision first: its /dossiers/at-risk must win over /dossiers/{dossier_id}
+    for module in (health, auth, officers, units, catalogue, supervision, visits, dossiers, citizens, sync,
+                   blobs, indicators, exports, tracks,
+                   handovers, notices, notifications, returns):  # issue 4
         api.include_router(module.router)
     return api
 
@@ -36,9 +59,14 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings)
     migrate(engine)
     # flet's FastAPI subclass: its lifespan starts/stops the Flet session manager
+    # notices to citizens go out in the background only when a webhook gateway is configured;
+    # otherwise they wait in the desk's outbox (GET /notices?state=queued)
+    worker = NoticeWorker(engine, settings) if settings.notice_webhook_url else None
     app = FletFastAPI(title="Doorstep API", version=app_version(),
                       description="Một cửa tận nhà: the field phone's sync API (docs/sync-protocol.md)",
-                      openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+                      openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None,
+                      on_startup=[worker.start] if worker else None,
+                      on_shutdown=[worker.stop] if worker else None)
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)

@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--backend-url", required=True, help="e.g. https://doorstep.example.vn")
     _server_options(app, port=8550)
     app.add_argument("--data-dir", type=Path, default=Path("data"), help="local app data (default ./data)")
+
+    notices = sub.add_parser("notices", help="notices to citizens (issue 4)")
+    notices_sub = notices.add_subparsers(dest="notices_command", required=True)
+    send = notices_sub.add_parser("send", parents=[db], help="dispatch queued notices once")
+    send.add_argument("--webhook-url", default=os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL"),
+                      help="gateway URL (default $DOORSTEP_NOTICE_WEBHOOK_URL; unset: they wait at the desk)")
+    send.add_argument("--limit", type=int, default=200, help="at most this many notices (default 200)")
     return parser
 
 
@@ -223,8 +230,20 @@ def cmd_app(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notices(args: argparse.Namespace) -> int:
+    """`doorstep notices send`: dispatch queued notices once through the configured gateway."""
+    from .notify.dispatcher import dispatch_pending, gateway_for
+
+    settings = _settings(args, web_ui=False)
+    settings.notice_webhook_url = args.webhook_url or None
+    counts = dispatch_pending(_prepared_engine(settings), gateway_for(settings), limit=args.limit)
+    print(f"Đã gửi {counts['sent']}, thử lại sau {counts['retry']}, lỗi {counts['failed']}, "
+          f"chờ bộ phận một cửa gửi thủ công {counts['at_desk']}.")
+    return 1 if counts["failed"] else 0
+
+
 COMMANDS = {"serve": cmd_serve, "seed": cmd_seed, "demo": cmd_demo, "import": cmd_import,
-            "create-user": cmd_create_user, "app": cmd_app}
+            "create-user": cmd_create_user, "app": cmd_app, "notices": cmd_notices}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

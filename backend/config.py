@@ -32,6 +32,10 @@ class Settings:
     web_ui: bool = True  # mount the Flet web UI at "/"
     public_url: str = "http://127.0.0.1:8000"  # how the mounted UI reaches this API
     failed_delivery_limit: int = 3
+    # issue 4: where queued notices to citizens are POSTed (unset: they wait at the desk's outbox)
+    notice_webhook_url: str | None = field(
+        default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
+    notice_interval_s: float = 30.0  # seconds between background dispatch runs
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

@@ -29,6 +29,7 @@ from .reference import (
     utc_iso,
 )
 from .security import hash_password
+from .seed_tracks import seed_tracks
 
 DEMO_PASSWORD = "doorstep123"
 CITIZEN_COUNT = 200
@@ -170,6 +171,7 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
         people = _create_citizens(conn, communes, rng)
         plans = _plan_dossiers(rng, people, communes, catalogue, today)
         _write_dossiers(conn, plans, staff, catalogue.version, today, rng)
+        seed_tracks(conn, catalogue, today, rng_seed)  # issue 5: today's tracks for the board
         return _summary(conn, today, created=True)
 
 

@@ -1,19 +1,56 @@
-"""The app in web mode: an ASGI app serving the Flet UI (placeholder until the screens land)."""
+"""The app in web mode: an ASGI app serving the Flet UI; each browser tab behaves as its own phone.
+
+The Python side runs in the server process (one session per tab) but still reaches the backend
+only over HTTP through api_client.Client. Receipt PDFs are served from the device folders.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import flet as ft
 import flet.fastapi as flet_fastapi
+from starlette.responses import FileResponse, JSONResponse
+from starlette.routing import Route
+
+from mobile.app import build_main
+from mobile.services.receipts import serve_path
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
 def make_asgi_app(backend_url: str, data_dir: Path) -> Any:
-    """The Flet web app mounted by the backend at '/': one session per tab, reaching the API over HTTP."""
+    """The Flet web app mounted at '/': the officer's screens plus /receipts/<device>/<file>.pdf."""
+    data_dir = Path(data_dir)
+    main = build_main(backend_url, data_dir, per_device=True)
+    app = flet_fastapi.app(
+        main,
+        no_cdn=True,
+        web_renderer=ft.WebRenderer.CANVAS_KIT,
+        assets_dir=str(ASSETS_DIR),
+        app_name="Một cửa tận nhà",
+        app_short_name="Doorstep",
+        app_description="Tiếp nhận hồ sơ và trả kết quả tại nhà",
+    )
 
-    def main(page: ft.Page) -> None:
-        page.title = "Doorstep - Một cửa tận nhà"
-        page.add(ft.Text("Doorstep - Một cửa tận nhà"))
+    async def receipt(request) -> Any:
+        path = serve_path(data_dir, request.path_params["device"], request.path_params["name"])
+        if path is None:
+            return JSONResponse({"detail": "Không tìm thấy giấy tiếp nhận", "code": "not_found"}, 404)
+        return FileResponse(
+            path, media_type="application/pdf", filename=path.name, headers={"Cache-Control": "no-store"}
+        )
 
-    return flet_fastapi.app(main, no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)
+    # before the SPA's catch-all static mount at "/", or it would answer with index.html
+    app.router.routes.insert(0, Route("/receipts/{device}/{name}", receipt, methods=["GET"]))
+    return app
+
+
+def app_from_env() -> Any:
+    """ASGI factory for uvicorn --factory: DOORSTEP_BACKEND_URL and DOORSTEP_APP_DATA."""
+    return make_asgi_app(
+        os.environ.get("DOORSTEP_BACKEND_URL", "http://127.0.0.1:8000"),
+        Path(os.environ.get("DOORSTEP_APP_DATA", "app-data")),
+    )

@@ -2,6 +2,13 @@
 
 from .auth import LoginRequest, TokenPublic
 from .catalogue import CataloguePublic, FeeKind, FeeRule, FormField, Procedure, RequiredDocument
+from .custody import (
+    HandoverCreate,
+    HandoverDirection,
+    TrackingLog,
+    TrackingLogRow,
+    TrackingRowKind,
+)
 from .dossiers import (
     Channel,
     Digitization,
@@ -24,7 +31,37 @@ from .events import (
     SupplementRequested,
     VisitFailed,
 )
+from .notices import (
+    ApologyCreate,
+    ApologyPublic,
+    NoticeKind,
+    NoticePublic,
+    NoticeSent,
+    NoticeState,
+    NotificationPublic,
+)
 from .people import CitizenCreate, CitizenPublic, OfficerCreate, OfficerPublic, Role
+from .supervision import (
+    AssignFailure,
+    AtRiskDossier,
+    AtRiskKind,
+    Board,
+    BoardOfficer,
+    BoardVisit,
+    BulkAssign,
+    BulkAssignResult,
+    DayVisit,
+    GroupBy,
+    IndicatorReport,
+    IndicatorRow,
+    OfficerDay,
+    OfficerTrack,
+    Position,
+    RouteStop,
+    SuggestedAssignee,
+    TrackPointPublic,
+    VisitCounts,
+)
 from .sync import (
     BlobStatus,
     EventResult,
@@ -34,6 +71,7 @@ from .sync import (
     PushResponse,
     Tombstone,
 )
+from .tracks import DutyChange, TrackBatch, TrackPushResult, TrackPushStatus
 from .units import UnitLevel, UnitPublic
 from .visits import (
     ChecklistEntry,

@@ -65,6 +65,7 @@ class DossierPublic(PublicModel):
     on_time: bool | None = None
     note: str | None = None
     updated_at: str | None = None
+    original_appointment_at: str | None = None  # set once an apology moved the appointment
 
 
 class DossierCreate(RequestModel):

@@ -199,14 +199,5 @@ class VisitAssign(RequestModel):
     cancel: bool = False
 
 
-class HandoverPublic(PublicModel):
-    """One chain-of-custody row: who handed what to whom, and both confirmations."""
-
-    id: int
-    dossier_ids: list[int]
-    from_officer_id: int | None
-    to_officer_id: int | None
-    created_at: str
-    giver_confirmed_at: str | None = None
-    receiver_confirmed_at: str | None = None
-    note: str | None = None
+# Moved to custody.py with the rest of the chain of custody; re-exported for old imports.
+from .custody import HandoverPublic as HandoverPublic  # noqa: E402

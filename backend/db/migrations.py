@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text
 
-from .schema import change_counter, metadata, schema_migrations
+from .schema import (
+    apologies,
+    change_counter,
+    dossiers,
+    handover_items,
+    handovers,
+    metadata,
+    notices,
+    notifications,
+    schema_migrations,
+)
 
 
 def _initial(conn: Connection) -> None:
@@ -16,9 +26,42 @@ def _initial(conn: Connection) -> None:
         conn.execute(insert(change_counter).values(id=1, value=0))
 
 
+def _add_missing_columns(conn: Connection, table: Table, names: list[str]) -> None:
+    """ALTER TABLE ADD COLUMN for each named column the table lacks (same SQL on SQLite and PostgreSQL).
+
+    A fresh database already has them: step 1 creates the whole current metadata.
+    """
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name in have:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {name} {kind}'))
+
+
+def _issue4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[notices, apologies, notifications])
+    _add_missing_columns(conn, dossiers, ["original_appointment_at"])
+    _add_missing_columns(conn, handovers, ["direction", "created_by", "unit_id", "reason"])
+    for index in handover_items.indexes:
+        index.create(conn, checkfirst=True)
+
+
+def _issue5(conn: Connection) -> None:
+    # imported here so this step stays readable next to the others' import block
+    from .schema import ISSUE5_INDEXES, breadcrumbs, duty_changes, track_batches
+
+    metadata.create_all(conn, tables=[breadcrumbs, track_batches, duty_changes])
+    for index in ISSUE5_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
+    (2, "issue 4: custody, notices, apologies", _issue4),
+    (3, "issue 5: tracking and supervision", _issue5),
 ]
 
 

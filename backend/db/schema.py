@@ -119,6 +119,8 @@ dossiers = Table(
     Column("note", Text),
     Column("updated_at", String(40), nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # issue 4: the first appointment, kept when an apology moves appointment_at (scoring uses it)
+    Column("original_appointment_at", String(40)),
 )
 
 dossier_status_log = Table(
@@ -202,6 +204,12 @@ handovers = Table(
     Column("giver_confirmed_at", String(40)),
     Column("receiver_confirmed_at", String(40)),
     Column("note", Text),
+    # issue 4: desk_to_officer | officer_to_desk; who recorded it; the commune it belongs to;
+    # why the system made it (e.g. "failed_delivery") when no officer did
+    Column("direction", String(20)),
+    Column("created_by", Integer, ForeignKey("officers.id")),
+    Column("unit_id", Integer, ForeignKey("units.id")),
+    Column("reason", String(30)),
 )
 
 handover_items = Table(
@@ -211,6 +219,54 @@ handover_items = Table(
     Column("outcome", String(10)),
 )
 
+# -- issue 4: notices to citizens, apologies, supervisor notifications ------------------
+
+notices = Table(
+    "notices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), nullable=False),
+    Column("phone", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),  # result_ready | on_the_way | failed_attempt | apology
+    Column("text", Text, nullable=False),
+    Column("state", String(10), nullable=False),  # queued | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("sent_at", String(40)),
+    Column("sent_by", Integer, ForeignKey("officers.id")),  # desk officer who sent it by hand
+    Column("gateway_response", Text),
+)
+
+apologies = Table(
+    "apologies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("previous_appointment_at", String(40), nullable=False),
+    Column("new_appointment_at", String(40), nullable=False),
+    Column("created_by", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("notice_id", Integer, ForeignKey("notices.id")),
+)
+
+notifications = Table(
+    "notifications", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),  # the supervisor told
+    Column("kind", String(30), nullable=False),  # returned_to_desk
+    Column("text", Text, nullable=False),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id")),
+    Column("handover_id", Integer, ForeignKey("handovers.id")),
+    Column("created_at", String(40), nullable=False),
+    Column("read_at", String(40)),
+)
+
+Index("ix_notices_state", notices.c.state, notices.c.id)
+Index("ix_notices_dossier", notices.c.dossier_id)
+Index("ix_apologies_dossier", apologies.c.dossier_id)
+Index("ix_notifications_officer", notifications.c.officer_id, notifications.c.read_at)
+Index("ix_handover_items_dossier", handover_items.c.dossier_id)
+
 Index("ix_visits_assignee_seq", visits.c.assignee_id, visits.c.seq)
 Index("ix_visits_unit_date", visits.c.unit_id, visits.c.planned_date)
 Index("ix_dossiers_seq", dossiers.c.seq)
@@ -219,3 +275,48 @@ Index("ix_tombstones_officer_seq", tombstones.c.officer_id, tombstones.c.seq)
 Index("ix_citizens_seq", citizens.c.seq)
 Index("ix_status_log_dossier", dossier_status_log.c.dossier_id)
 UniqueConstraint(officer_units.c.officer_id, officer_units.c.unit_id)
+
+# -- issue 5: duty tracking (breadcrumbs) and the supervisor's indexes -------------------
+
+breadcrumbs = Table(
+    "breadcrumbs", metadata,
+    # BIGINT on PostgreSQL (a province makes millions a month); INTEGER on SQLite = the rowid
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("recorded_at", String(40), nullable=False),  # ISO UTC, whole seconds
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("accuracy_m", Float),
+    Column("batch_id", String(36), nullable=False),
+)
+
+track_batches = Table(
+    "track_batches", metadata,
+    Column("id", String(36), primary_key=True),  # the phone's batch UUID: the idempotency key
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("body_hash", String(64), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("duty_changes", Integer, nullable=False, default=0),
+)
+
+duty_changes = Table(
+    "duty_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("on_duty", Boolean, nullable=False),
+    Column("batch_id", String(36), nullable=False),
+)
+
+ISSUE5_INDEXES = (
+    Index("ix_breadcrumbs_officer_time", breadcrumbs.c.officer_id, breadcrumbs.c.recorded_at),
+    Index("ix_duty_changes_officer_at", duty_changes.c.officer_id, duty_changes.c.at),
+    # board: an officer's visits of a day; at-risk / day views: a dossier's visits
+    Index("ix_visits_assignee_date", visits.c.assignee_id, visits.c.planned_date),
+    Index("ix_visits_dossier", visits.c.dossier_id),
+    # at-risk lists and indicators filter dossiers by unit and one date each
+    Index("ix_dossiers_unit_status_appt", dossiers.c.unit_id, dossiers.c.status, dossiers.c.appointment_at),
+    Index("ix_dossiers_unit_received", dossiers.c.unit_id, dossiers.c.received_at),
+    Index("ix_dossiers_unit_returned", dossiers.c.unit_id, dossiers.c.returned_at),
+)

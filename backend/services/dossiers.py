@@ -16,6 +16,7 @@ from ..db.schema import citizens, dossier_status_log, dossiers
 from ..errors import ApiError, not_found
 from .access import can_see_citizen, dossier_filter
 from .clock import now_iso, now_utc, parse_iso
+from .delivery import on_result_ready
 from .views import citizen_public, dossier_public
 from .visits import touch_visits_of_dossier
 
@@ -89,8 +90,9 @@ def change_status(engine: Engine, supervisor: OfficerPublic, dossier_id: int,
             values["received_at"] = at
         if target == DossierStatus.RETURNED:
             values["returned_at"] = at
-            if row["appointment_at"]:
-                outcome = outcome_of(now_utc(), parse_iso(row["appointment_at"]), row["supplement_requests"])
+            due = row["original_appointment_at"] or row["appointment_at"]  # scored on the first date
+            if due:
+                outcome = outcome_of(now_utc(), parse_iso(due), row["supplement_requests"])
                 values["on_time"] = outcome != Outcome.LATE
         if body.note:
             values["note"] = body.note
@@ -98,6 +100,8 @@ def change_status(engine: Engine, supervisor: OfficerPublic, dossier_id: int,
         conn.execute(update(dossiers).where(dossiers.c.id == dossier_id).values(
             **values, updated_at=at, seq=seq))
         log_status(conn, dossier_id, row["status"], int(target), supervisor.id, body.note, at)
-        touch_visits_of_dossier(conn, dossier_id, seq)
         new = conn.execute(select(dossiers).where(dossiers.c.id == dossier_id)).mappings().one()
+        if target == DossierStatus.RESULT_READY:
+            on_result_ready(conn, dict(new), seq, now_utc())
+        touch_visits_of_dossier(conn, dossier_id, seq)
         return dossier_public(new)

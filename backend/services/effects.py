@@ -7,16 +7,19 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from api_client.domain.lifecycle import DossierStatus, IllegalMove, check_move
+from api_client.documents.letters import letter_title
+from api_client.domain.lifecycle import STATUS_LABELS_VI, DossierStatus, IllegalMove, check_move
 from api_client.domain.timeliness import Outcome, add_working_days, appointment_for, outcome_of
 from api_client.models import (
     DeliveryCompleted,
     DossierPublic,
     EnRoute,
+    NoticeKind,
     OfficerPublic,
     PaymentMethod,
     PickupCompleted,
     Procedure,
+    RecipientKind,
     SupplementRequested,
     VisitFailed,
     VisitKind,
@@ -28,7 +31,9 @@ from ..config import Settings
 from ..db.schema import catalogues, citizens, dossiers, visits
 from .blobs import missing_blobs
 from .clock import VN_TZ, iso, local_date, now_iso, parse_iso
+from .custody import return_to_desk
 from .dossiers import log_status
+from .notices import notice_text, queue_notice, sender_of
 from .views import catalogue_public, dossier_public, visit_public
 from .visits import touch_visits_of_dossier
 
@@ -105,17 +110,27 @@ def apply(conn: Connection, settings: Settings, officer: OfficerPublic, event: A
           visit: dict[str, Any], seq: int) -> tuple[VisitPublic, DossierPublic | None]:
     """Dispatch one validated event to its effect."""
     if isinstance(event, EnRoute):
-        evidence = dict(visit["evidence"] or {}) | {"en_route_at": iso(event.occurred_at)}
-        return _update_visit(conn, visit, seq, status=VisitStatus.EN_ROUTE.value, evidence=evidence), None
+        return _en_route(conn, officer, event, visit, seq), None
     if isinstance(event, PickupCompleted):
         return _pickup(conn, officer, event, visit, seq)
     if isinstance(event, SupplementRequested):
         return _supplement(conn, officer, event, visit, seq)
     if isinstance(event, VisitFailed):
-        return _failed(conn, settings, event, visit, seq)
+        return _failed(conn, settings, officer, event, visit, seq)
     if isinstance(event, DeliveryCompleted):
         return _delivery(conn, officer, event, visit, seq)
     raise RuleBroken(f"Loại sự kiện không hỗ trợ (unsupported event type {event.type})")
+
+
+def _en_route(conn: Connection, officer: OfficerPublic, event: EnRoute, visit: dict[str, Any],
+              seq: int) -> VisitPublic:
+    if visit["status"] != VisitStatus.EN_ROUTE.value:  # a second "on my way" must not text again
+        dossier = _dossier(conn, visit["dossier_id"])
+        text = notice_text(NoticeKind.ON_THE_WAY, sender_of(conn, dossier["unit_id"]), dossier["code"],
+                           officer_name=officer.full_name)
+        queue_notice(conn, dossier["id"], NoticeKind.ON_THE_WAY, text)
+    evidence = dict(visit["evidence"] or {}) | {"en_route_at": iso(event.occurred_at)}
+    return _update_visit(conn, visit, seq, status=VisitStatus.EN_ROUTE.value, evidence=evidence)
 
 
 def _pickup(conn: Connection, officer: OfficerPublic, event: PickupCompleted, visit: dict[str, Any],
@@ -173,8 +188,8 @@ def next_working_day(day: date) -> date:
     return add_working_days(day + timedelta(days=1), 0)
 
 
-def _failed(conn: Connection, settings: Settings, event: VisitFailed, visit: dict[str, Any],
-            seq: int) -> tuple[VisitPublic, None]:
+def _failed(conn: Connection, settings: Settings, officer: OfficerPublic, event: VisitFailed,
+            visit: dict[str, Any], seq: int) -> tuple[VisitPublic, None]:
     p = event.payload
     day = local_date(event.occurred_at)
     proposed = date.fromisoformat(p.proposed_date) if p.proposed_date else next_working_day(day)
@@ -182,11 +197,16 @@ def _failed(conn: Connection, settings: Settings, event: VisitFailed, visit: dic
         raise RuleBroken(f"Ngày hẹn lại {proposed:%d/%m/%Y} đã qua (proposed date is in the past)")
     attempts = visit["attempts"] + 1
     give_up = visit["kind"] == VisitKind.DELIVERY.value and attempts >= settings.failed_delivery_limit
+    dossier = _dossier(conn, visit["dossier_id"])
     if give_up:
         notice = (f"Đã trả kết quả không thành công {attempts} lần: chuyển về trả tại bộ phận một cửa "
                   f"(delivery failed {attempts} times: result goes back to the desk)")
         conn.execute(update(dossiers).where(dossiers.c.id == visit["dossier_id"]).values(
             return_method="desk", updated_at=now_iso(), seq=seq))
+        # the papers are still in the officer's bag: custody goes back to the desk, which confirms
+        return_to_desk(conn, dossier, visit["assignee_id"], iso(event.occurred_at),
+                       f"Trả kết quả tại nhà không thành công {attempts} lần, {officer.full_name} mang về")
+        citizen_next = "Mời bạn đến bộ phận một cửa để nhận kết quả."
     else:
         new_id = conn.execute(insert(visits).values(
             kind=visit["kind"], dossier_id=visit["dossier_id"], citizen_id=visit["citizen_id"],
@@ -197,6 +217,10 @@ def _failed(conn: Connection, settings: Settings, event: VisitFailed, visit: dic
             updated_at=now_iso(), seq=seq).returning(visits.c.id)).scalar_one()
         notice = (f"Đã hẹn lại ngày {proposed:%d/%m/%Y} (lượt đi mới #{new_id}) "
                   f"(rescheduled as visit {new_id})")
+        citizen_next = f"Cán bộ sẽ quay lại ngày {proposed:%d/%m/%Y}."
+    queue_notice(conn, dossier["id"], NoticeKind.FAILED_ATTEMPT,
+                 notice_text(NoticeKind.FAILED_ATTEMPT, sender_of(conn, dossier["unit_id"]), dossier["code"],
+                             extra=citizen_next))
     new_visit = _update_visit(
         conn, visit, seq, status=VisitStatus.FAILED.value, failure_reason=p.reason.value,
         failure_note=p.note, proposed_date=proposed.isoformat(), attempts=attempts, notice=notice,
@@ -205,10 +229,32 @@ def _failed(conn: Connection, settings: Settings, event: VisitFailed, visit: dic
 
 
 def _on_time(done_at: datetime, dossier: dict[str, Any]) -> bool | None:
-    if not dossier["appointment_at"]:
+    # national scoring: against the first appointment, even after an apology moved it
+    due = dossier.get("original_appointment_at") or dossier["appointment_at"]
+    if not due:
         return None
-    return outcome_of(done_at, parse_iso(dossier["appointment_at"]).astimezone(VN_TZ),
-                      dossier["supplement_requests"]) != Outcome.LATE
+    outcome = outcome_of(done_at, parse_iso(due).astimezone(VN_TZ), dossier["supplement_requests"])
+    return outcome != Outcome.LATE
+
+
+def _check_deliverable(dossier: dict[str, Any]) -> None:
+    """A clear reason when the dossier's result cannot be handed over (instead of a bare illegal move)."""
+    status = DossierStatus(dossier["status"])
+    if status == DossierStatus.RETURNED:
+        raise RuleBroken(f"Hồ sơ {dossier['code']} đã trả kết quả lúc {dossier['returned_at']}, "
+                         "không trả lại lần nữa (result already returned)")
+    if status in (DossierStatus.WITHDRAWN, DossierStatus.REFUSED, DossierStatus.STOPPED):
+        raise RuleBroken(f"Hồ sơ {dossier['code']} ở trạng thái {status.value} ({STATUS_LABELS_VI[status]}): "
+                         "không có kết quả để trả (dossier is closed without a result)")
+    if status != DossierStatus.RESULT_READY:
+        raise RuleBroken(f"Hồ sơ {dossier['code']} chưa có kết quả (trạng thái {status.value} "
+                         f"{STATUS_LABELS_VI[status]}): không thể trả (result not ready)")
+
+
+def delivery_warning(visit: VisitPublic) -> str | None:
+    """The warning recorded with an applied delivery (e.g. the letter was not handed), if any."""
+    warnings = (visit.evidence.get("visit.delivery_completed") or {}).get("warnings")
+    return "; ".join(warnings) if warnings else None
 
 
 def _delivery(conn: Connection, officer: OfficerPublic, event: DeliveryCompleted, visit: dict[str, Any],
@@ -219,9 +265,25 @@ def _delivery(conn: Connection, officer: OfficerPublic, event: DeliveryCompleted
     if p.receipt_code.strip().upper() != dossier["code"].upper():
         raise RuleBroken(f"Mã phiếu hẹn '{p.receipt_code}' không khớp hồ sơ {dossier['code']} "
                          "(receipt code does not match the dossier)")
+    _check_deliverable(dossier)
     _move(dossier, DossierStatus.RETURNED)
+    citizen = conn.execute(select(citizens).where(citizens.c.id == dossier["citizen_id"])).mappings().one()
+    if p.recipient.kind == RecipientKind.APPLICANT and p.recipient.id_number != citizen["id_number"]:
+        raise RuleBroken("Số căn cước người nhận không khớp người nộp hồ sơ; nếu nhận thay, chọn "
+                         "'người được ủy quyền' và chụp giấy ủy quyền "
+                         "(recipient ID does not match the applicant)")
     at = iso(event.occurred_at)
     paid = p.payment.amount_vnd if p.payment else 0
+    owed = max(dossier["fee_vnd"] - dossier["fee_paid_vnd"], 0)
+    if paid < owed:
+        raise RuleBroken(f"Hồ sơ còn nợ phí {owed:,} đồng, mới thu {paid:,} đồng: thu đủ phí trước khi trao "
+                         f"kết quả (fee owed: {owed} VND)".replace(",", "."))
+    evidence = _evidence(visit, event)
+    letter = _procedure(conn, visit["catalogue_version"], dossier).letter
+    if letter and not p.letter_handed:
+        # the result still counts as returned; the missing letter is recorded and warned about
+        evidence[event.type] |= {"letter_missing": letter, "warnings": [
+            f"Chưa trao {letter_title(letter).lower()} kèm kết quả (letter not handed over)"]}
     new_dossier = _update_dossier(
         conn, dossier, officer, seq, at, note="Trả kết quả tại nhà (returned at home)",
         status=int(DossierStatus.RETURNED), returned_at=at,
@@ -230,5 +292,5 @@ def _delivery(conn: Connection, officer: OfficerPublic, event: DeliveryCompleted
         paid_online=bool(dossier["paid_online"]
                          or (p.payment and p.payment.method == PaymentMethod.TRANSFER)))
     new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
-                              evidence=_evidence(visit, event))
+                              evidence=evidence)
     return new_visit, new_dossier

@@ -153,4 +153,5 @@ def _apply(conn: Connection, settings: Settings, officer: OfficerPublic, event: 
         new_visit, new_dossier = effects.apply(conn, settings, officer, event, dict(visit), seq)
     except effects.RuleBroken as exc:
         raise rejected(key, 422, str(exc)) from exc
-    return EventResult(id=key, status=EventStatus.APPLIED, code=200, visit=new_visit, dossier=new_dossier)
+    return EventResult(id=key, status=EventStatus.APPLIED, code=200, visit=new_visit, dossier=new_dossier,
+                       message=effects.delivery_warning(new_visit))

@@ -138,8 +138,42 @@ _INITIAL = _sql(
         created_at TEXT NOT NULL)""",
 )
 
+# Duty tracking (issue 5): breadcrumbs wait here until frozen into a batch (batch_id set);
+# a frozen batch keeps its id and body for every retry, so the server can dedupe it.
+_BREADCRUMBS = _sql(
+    """CREATE TABLE breadcrumbs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        recorded_at TEXT NOT NULL,
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        accuracy_m REAL NOT NULL,
+        batch_id TEXT)""",
+    "CREATE INDEX breadcrumbs_batch ON breadcrumbs (batch_id, id)",
+    """CREATE TABLE duty (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        on_duty INTEGER NOT NULL DEFAULT 0,
+        changed_at TEXT)""",
+    "INSERT INTO duty (id, on_duty) VALUES (1, 0)",
+    """CREATE TABLE duty_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        on_duty INTEGER NOT NULL,
+        batch_id TEXT)""",
+    """CREATE TABLE track_batches (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT)""",
+    "CREATE INDEX track_batches_state ON track_batches (state, created_at)",
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
+    ("0002_breadcrumbs", _BREADCRUMBS),
 ]
 
 

@@ -11,7 +11,7 @@ from .sync_state import reset_cursor
 
 # Citizens' data and the officer's work; catalogues and units are public and stay.
 PERSONAL_TABLES = ("session", "visits", "dossiers", "citizens", "outbox", "blobs", "drafts",
-                   "visit_overrides")
+                   "visit_overrides", "breadcrumbs", "duty_changes", "track_batches")
 
 
 def pending_counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -19,8 +19,9 @@ def pending_counts(db: sqlite_utils.Database) -> dict[str, int]:
     events = counts(db)
     blobs = next(iter(db.query("SELECT COUNT(*) AS n FROM blobs WHERE state != 'uploaded'")))["n"]
     drafts = next(iter(db.query("SELECT COUNT(*) AS n FROM drafts")))["n"]
+    tracks = next(iter(db.query("SELECT COUNT(*) AS n FROM breadcrumbs")))["n"]  # GPS points not sent
     result = {"queued": events["queued"], "conflict": events["conflict"], "dead": events["dead"],
-              "blobs": blobs, "drafts": drafts}
+              "blobs": blobs, "drafts": drafts, "tracks": tracks}
     result["total"] = sum(result.values())
     return result
 
@@ -36,6 +37,7 @@ def wipe_personal_data(db: sqlite_utils.Database) -> dict[str, int]:
         for table in PERSONAL_TABLES:
             deleted[table] = db.execute(f"DELETE FROM {table}").rowcount
         reset_cursor(db)
+        db.execute("UPDATE duty SET on_duty = 0, changed_at = NULL WHERE id = 1")  # logged out: off duty
     # Files after the commit: a crash in between leaves orphan files, never rows without bytes.
     deleted["blob_files"] = delete_blob_files(db)
     db.execute("VACUUM")  # freed pages would otherwise still hold citizens' data on disk

@@ -29,6 +29,7 @@ from api_client import (
     ValidationError,
 )
 from api_client.models import EventResult, EventStatus, PullResponse
+from mobile import tracking
 from mobile.store import blobs, cache, outbox, overrides, sync_state
 from mobile.store.db import transaction
 from mobile.store.outbox import OutboxItem
@@ -126,6 +127,8 @@ class SyncEngine:
                 self.upload_blobs(client, report, force=force)
                 self.push_outbox(client, report, force=force)
                 if not report.offline:
+                    self.push_tracks(client, report)
+                if not report.offline:
                     self.pull(client, report)
             except _Stop:
                 pass
@@ -212,6 +215,15 @@ class SyncEngine:
                 return
             report.pushed += len(batch)
             self.apply_push_results(batch, response.results, report)
+
+    def push_tracks(self, client: Client, report: SyncReport) -> None:
+        """Upload pending GPS breadcrumb batches (after the outbox: visits matter more)."""
+        upload = tracking.sync_tracks(self.db, client)
+        report.errors.extend([f"tracks: {upload.error}"] if upload.error else [])
+        report.offline = report.offline or upload.offline
+        if upload.auth_required:
+            report.auth_required = True
+            raise _Stop
 
     def apply_push_results(self, batch: Sequence[OutboxItem], results: Sequence[EventResult],
                            report: SyncReport) -> None:

@@ -1,0 +1,1 @@
+"""Sending notices to citizens: the gateway interface, its implementations and the dispatcher."""

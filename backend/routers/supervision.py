@@ -1,0 +1,92 @@
+"""Supervisors: the board, an officer's track and day, at-risk dossiers, bulk assignment, suggestions."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from api_client.models import (
+    AtRiskDossier,
+    AtRiskKind,
+    Board,
+    BulkAssign,
+    BulkAssignResult,
+    OfficerDay,
+    OfficerTrack,
+    SuggestedAssignee,
+)
+
+from ..deps import EngineDep, SupervisorOnly
+from ..services import dispatch, supervision
+from .params import DbId
+
+router = APIRouter(tags=["supervision"])
+
+Page = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=500)]
+NOT_YOURS: dict[int | str, dict[str, Any]] = {404: {"description": "officer / visit not in your units"}}
+
+
+@router.get("/board")
+def board(
+    engine: EngineDep,
+    supervisor: SupervisorOnly,
+    date: Date | None = None,
+    page: Page = 1,
+    page_size: PageSize = 100,
+) -> Board:
+    """Officers in scope with last position, the day's visits with colours, counts (officers paged)."""
+    return supervision.board(engine, supervisor, date or supervision.today_vn(), page, page_size)
+
+
+@router.get("/officers/{officer_id}/track", responses=NOT_YOURS)
+def officer_track(
+    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, date: Date | None = None
+) -> OfficerTrack:
+    """The day's breadcrumbs in order, the planned route and the order visits ended in."""
+    return supervision.officer_track(engine, supervisor, officer_id, date or supervision.today_vn())
+
+
+@router.get("/officers/{officer_id}/day", responses=NOT_YOURS)
+def officer_day(
+    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, date: Date | None = None
+) -> OfficerDay:
+    """Visits in order with arrival, time spent, distance travelled, failures and GPS flags."""
+    return supervision.officer_day(engine, supervisor, officer_id, date or supervision.today_vn())
+
+
+@router.get("/dossiers/at-risk")
+def dossiers_at_risk(
+    response: Response,
+    engine: EngineDep,
+    supervisor: SupervisorOnly,
+    kind: AtRiskKind,
+    date: Date | None = None,
+    page: Page = 1,
+    page_size: PageSize = 100,
+) -> list[AtRiskDossier]:
+    """Open dossiers due today / overdue / unassigned / failed twice or more; total in X-Total-Count."""
+    items, total = dispatch.at_risk(engine, supervisor, kind, date or supervision.today_vn(), page, page_size)
+    response.headers["X-Total-Count"] = str(total)
+    return items
+
+
+@router.post("/visits/assign")
+def assign_visits(body: BulkAssign, engine: EngineDep, supervisor: SupervisorOnly) -> BulkAssignResult:
+    """Give open visits to one officer; each officer who loses one gets a tombstone."""
+    return dispatch.assign_many(engine, supervisor, body)
+
+
+@router.get("/visits/{visit_id}/suggested-assignees", responses=NOT_YOURS)
+def suggested_assignees(
+    visit_id: DbId,
+    engine: EngineDep,
+    supervisor: SupervisorOnly,
+    date: Date | None = None,
+    capacity: Annotated[int, Query(ge=1, le=200)] = dispatch.DEFAULT_CAPACITY,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[SuggestedAssignee]:
+    """The hamlet's officer first, then the nearest officers with capacity that day."""
+    return dispatch.suggested_assignees(engine, supervisor, visit_id, date, capacity, limit)

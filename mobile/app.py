@@ -1,0 +1,249 @@
+"""The app shell: device store, services, top bar + sync bar + one screen at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from mobile.i18n import EN, VI, Translator
+from mobile.services.container import Services
+from mobile.services.location import GeolocatorLocationService, LocationService
+from mobile.services.photos import FilePickerPhotoService, PhotoService
+from mobile.ui.conflicts import ConflictsView
+from mobile.ui.context import ViewContext
+from mobile.ui.detail import DetailView
+from mobile.ui.failed import FailedView
+from mobile.ui.login import LoginView
+from mobile.ui.pickup import PickupView
+from mobile.ui.route import RouteView
+from mobile.ui.sync_bar import SyncBar
+from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme
+
+DEVICE_KEY = "doorstep.device_id"
+LANG_KEY = "doorstep.lang"
+
+
+async def device_id_for(page: ft.Page, timeout_s: float = 5.0) -> str:
+    """This browser's device id from client storage (shared preferences), created on first use."""
+    prefs = ft.SharedPreferences()
+    try:
+        value = await asyncio.wait_for(prefs.get(DEVICE_KEY), timeout=timeout_s)
+    except Exception:  # noqa: BLE001 - storage unavailable: a throwaway id still lets the tab work
+        value = None
+    if isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value):
+        return value
+    new = uuid.uuid4().hex
+    try:
+        await asyncio.wait_for(prefs.set(DEVICE_KEY, new), timeout=timeout_s)
+    except Exception:  # noqa: BLE001 - see above
+        pass
+    return new
+
+
+class Shell:
+    """Owns the frame and switches screens; implements the Navigator the views use."""
+
+    def __init__(self, page: ft.Page, services: Services, tr: Translator) -> None:
+        self.page = page
+        self.services = services
+        self.tr = tr
+        self.ctx = ViewContext(page, tr, services, self)
+        self.body = ft.Container(expand=True)
+        self.top = ft.Container(bgcolor=PRIMARY, padding=ft.Padding.symmetric(horizontal=10, vertical=4))
+        self.sync_bar: SyncBar | None = None
+        self.bar_slot = ft.Container()
+        self.current: tuple[str, dict[str, Any]] = ("login", {})
+        self.view: Any = None
+        self.route_state: dict | None = None
+        tr.subscribe(self._relabel)
+        services.sync.on_synced(self._after_sync)
+        page.add(
+            ft.SafeArea(
+                expand=True, content=ft.Column([self.top, self.bar_slot, self.body], expand=True, spacing=0)
+            )
+        )
+
+    # -- Navigator ------------------------------------------------------------------
+    def go(self, screen: str, **params: Any) -> None:
+        """Show a screen; anything but login needs a valid session."""
+        if screen != "login" and self.services.auth.session() is None:
+            notice = self.tr.t("session_expired") if self.services.auth.has_expired_session() else ""
+            screen, params = "login", {"notice": notice}
+        self.current = (screen, params)
+        first_sync = params.pop("first_sync", False)
+        self._render_top()
+        if screen == "login":
+            self.view = LoginView(self.ctx, params.get("notice", ""))
+        elif screen == "route":
+            if self.route_state is None:
+                self.route_state = {"kind": None, "status": "open", "q": "", "map": False}
+            self.view = RouteView(self.ctx, self.route_state)
+        elif screen == "detail":
+            self.view = DetailView(self.ctx, params["visit_id"])
+        elif screen == "pickup":
+            self.view = PickupView(self.ctx, params["visit_id"])
+        elif screen == "failed":
+            self.view = FailedView(self.ctx, params["visit_id"])
+        elif screen == "conflicts":
+            self.view = ConflictsView(self.ctx)
+        else:
+            raise ValueError(screen)
+        self.body.content = self.view.build()
+        self.page.update()
+        if first_sync:
+            self.services.sync.request()
+
+    def toast(self, message: str, error: bool = False) -> None:
+        """A SnackBar message."""
+        self.page.show_dialog(
+            ft.SnackBar(ft.Text(message, color=ft.Colors.WHITE), bgcolor=DANGER if error else PRIMARY)
+        )
+
+    # -- frame --------------------------------------------------------------------------
+    def _render_top(self) -> None:
+        t = self.tr.t
+        logged_in = self.current[0] != "login"
+        name = self.services.officer_name() if logged_in else ""
+        controls: list[ft.Control] = [
+            ft.Text(t("app_title"), color=ft.Colors.WHITE, size=18, weight=ft.FontWeight.BOLD),
+            ft.Text(name, color=ft.Colors.WHITE, size=13, expand=True),
+            ft.TextButton(
+                content=ft.Text(t("switch_lang"), color=ft.Colors.WHITE),
+                height=TOUCH,
+                on_click=lambda e: self.tr.toggle(),
+                key="lang",
+            ),
+        ]
+        if logged_in:
+            controls.append(
+                ft.IconButton(
+                    ft.Icons.LOGOUT,
+                    icon_color=ft.Colors.WHITE,
+                    tooltip=t("logout"),
+                    width=TOUCH,
+                    height=TOUCH,
+                    on_click=self._logout,
+                    key="logout",
+                )
+            )
+        self.top.content = ft.Row(controls, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        if logged_in:
+            if self.sync_bar is None:
+                self.sync_bar = SyncBar(self.ctx)
+            self.sync_bar.render()
+            self.bar_slot.content = self.sync_bar.control
+        else:
+            self.bar_slot.content = None
+
+    def _relabel(self) -> None:
+        if self.sync_bar:
+            self.sync_bar.dispose()
+            self.sync_bar = None
+        name, params = self.current
+        self.go(name, **params)
+        self.page.run_task(self._save_lang)
+
+    async def _save_lang(self) -> None:
+        try:
+            await asyncio.wait_for(ft.SharedPreferences().set(LANG_KEY, self.tr.lang), timeout=3)
+        except Exception:  # noqa: BLE001 - a preference is not worth an error
+            pass
+
+    def _after_sync(self, report: Any) -> None:
+        # only the route list reloads by itself: a half-filled pickup form must never jump
+        if self.current[0] == "route" and isinstance(self.view, RouteView):
+            self.view.refresh()
+            try:
+                self.page.update()
+            except Exception:  # noqa: BLE001 - tab closed
+                pass
+        if report is not None and getattr(report, "auth_required", False) and self.sync_bar:
+            self.sync_bar.render()
+
+    def _logout(self, e: ft.Event) -> None:
+        t = self.tr.t
+        n = self.services.auth.unsynced_count()
+        text = t("logout_warn", n=n) if n else t("logout_confirm")
+
+        def confirm(ev: ft.Event) -> None:
+            self.page.pop_dialog()
+            self.services.auth.logout()
+            self.services.sync.refresh_counts()
+            self.go("login")
+
+        dlg = ft.AlertDialog(
+            modal=True,
+            title=ft.Text(t("logout")),
+            content=ft.Text(text, color=DANGER if n else None, weight=ft.FontWeight.BOLD if n else None),
+            actions=[
+                ft.TextButton(
+                    content=t("cancel"), on_click=lambda ev: self.page.pop_dialog(), key="logout-cancel"
+                ),
+                ft.FilledButton(content=t("logout"), on_click=confirm, key="logout-confirm"),
+            ],
+        )
+        self.page.show_dialog(dlg)
+
+
+def build_main(
+    backend_url: str,
+    data_dir: Path | str,
+    *,
+    location_factory: Callable[[], LocationService] | None = None,
+    photo_factory: Callable[[], PhotoService] | None = None,
+    per_device: bool | None = None,
+    receipts_route: str = "/receipts",
+    sync_interval_s: float | None = None,
+    auto_sync: bool = True,
+) -> Callable[[ft.Page], Any]:
+    """The Flet `main(page)`: per-device store under data_dir (web: data_dir/<device id>/)."""
+    data_dir = Path(data_dir)
+
+    async def main(page: ft.Page) -> None:
+        apply_theme(page)
+        page.title = "Một cửa tận nhà"
+        web = bool(page.web) if per_device is None else per_device
+        url_prefix = None
+        if web:
+            device = await device_id_for(page)
+            store_dir = data_dir / device
+            url_prefix = f"{receipts_route}/{device}"
+        else:
+            store_dir = data_dir
+        services = Services(
+            store_dir,
+            backend_url,
+            location=(location_factory or GeolocatorLocationService)(),
+            photos=(photo_factory or FilePickerPhotoService)(),
+            receipts_url_prefix=url_prefix,
+            sync_interval_s=sync_interval_s,
+        )
+        lang = VI
+        try:
+            saved = await asyncio.wait_for(ft.SharedPreferences().get(LANG_KEY), timeout=3)
+            lang = saved if saved in (VI, EN) else VI
+        except Exception:  # noqa: BLE001 - default language
+            pass
+        shell = Shell(page, services, Translator(lang))
+        page.data = shell  # tests and the web wrapper reach the shell through the page
+        tasks = []
+        if auto_sync:
+            tasks.append(page.run_task(services.sync.auto_sync))
+
+        def on_close(e: Any) -> None:
+            for task in tasks:
+                task.cancel()
+            services.close()
+
+        page.on_close = on_close
+        if services.auth.session() is not None:
+            shell.go("route", first_sync=True)  # opens offline; syncs in the background when it can
+        else:
+            shell.go("login")
+
+    return main

@@ -1,0 +1,53 @@
+"""Builds every service for one device store (one phone, or one browser tab's device id)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mobile import store
+
+from .auth import AuthService
+from .location import LocationService
+from .photos import PhotoService
+from .pickup import PickupService, bank_from_env
+from .receipts import ReceiptStore
+from .route import RouteService
+from .sync import SyncService
+
+
+class Services:
+    """The service graph the views receive (views never see SQL or HTTP)."""
+
+    def __init__(
+        self,
+        store_dir: Path,
+        backend_url: str,
+        location: LocationService,
+        photos: PhotoService,
+        receipts_url_prefix: str | None = None,
+        sync_interval_s: float | None = None,
+    ) -> None:
+        self.store_dir = Path(store_dir)
+        self.db = store.open_store(self.store_dir)
+        self.backend_url = backend_url
+        self.location = location
+        self.photos = photos
+        interval = sync_interval_s or float(os.environ.get("DOORSTEP_SYNC_INTERVAL", "30"))
+        self.sync = SyncService(self.db, self.store_dir, interval_s=interval)
+        self.auth = AuthService(self.db, backend_url)
+        self.receipts = ReceiptStore(self.store_dir / "receipts", receipts_url_prefix)
+        self.route = RouteService(self.db, location, receipt_url=self.receipts.url)
+        self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request)
+
+    def officer_name(self) -> str:
+        """Full name of the logged-in officer ('' when nobody is)."""
+        s = self.auth.session()
+        return s.officer.full_name if s else ""
+
+    def close(self) -> None:
+        """Close the store connection (the tab went away)."""
+        try:
+            self.db.conn.close()
+        except Exception:  # noqa: BLE001 - closing twice is harmless
+            pass

@@ -1,0 +1,463 @@
+"""The pickup flow's rules and persistence: a draft saved at every step, then one recorded event."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlite_utils
+from pydantic import ValidationError
+
+from api_client.domain.geo import gps_warnings, haversine_m
+from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
+from api_client.domain.signature import signature_problem
+from api_client.domain.timeliness import add_working_days, appointment_for
+from api_client.models import (
+    FailedPayload,
+    PickupCompleted,
+    PickupPayload,
+    Procedure,
+    RequiredDocument,
+    SupplementPayload,
+    SupplementRequested,
+    VisitFailed,
+)
+from mobile import store
+from mobile.media import resize_photo
+from mobile.receipt import RETURN_PLACES, ReceiptData
+from mobile.store.blobs import StagedBlob, stage_blob
+from mobile.vietqr import vietqr_payload
+
+from .models import Draft, VisitDetail
+from .receipts import ReceiptInfo, ReceiptStore
+from .route import VN_TZ
+
+STEPS = ("identify", "checklist", "photos", "form", "fee", "signature", "gps")
+RECEIPT_STEP = len(STEPS)  # shown after completion
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """Where transfer fees go (the commune's account), for the VietQR code."""
+
+    bin: str
+    account: str
+    bank_name: str
+
+
+def bank_from_env() -> BankAccount | None:
+    """The unit's account from DOORSTEP_BANK_BIN / _ACCOUNT / _NAME (demo default: Agribank BIN)."""
+    bin_ = os.environ.get("DOORSTEP_BANK_BIN", "970405")
+    account = os.environ.get("DOORSTEP_BANK_ACCOUNT", "7600201000888")
+    if not bin_ or not account:
+        return None
+    return BankAccount(bin_, account, os.environ.get("DOORSTEP_BANK_NAME", "Agribank"))
+
+
+class FlowError(ValueError):
+    """A step's input is not acceptable; `errors` maps field keys to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def parse_date(value: str) -> date | None:
+    """Accept 'YYYY-MM-DD' or 'DD/MM/YYYY' (how officers write it); None if neither."""
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def vn_now() -> datetime:
+    """Now in Vietnam time."""
+    return datetime.now(VN_TZ)
+
+
+def next_working_day() -> str:
+    """The default proposed date for a new visit."""
+    return add_working_days(vn_now().date() + timedelta(days=1), 0).isoformat()
+
+
+class PickupService:
+    """Everything the pickup, supplement and failed-visit screens do besides drawing."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        receipts: ReceiptStore,
+        bank: BankAccount | None = None,
+        on_recorded=None,
+    ) -> None:
+        self.db = db
+        self.receipts = receipts
+        self.bank = bank
+        self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
+
+    # -- drafts -------------------------------------------------------------------------
+    def existing_draft(self, visit_id: int) -> Draft | None:
+        """The saved draft, or None when the pickup was never started."""
+        d = store.load_draft(self.db, visit_id)
+        if d is None:
+            return None
+        step = STEPS.index(d.step) if d.step in STEPS else 0
+        return Draft(visit_id, step, dict(d.data))
+
+    def load(self, visit_id: int, detail: VisitDetail | None = None) -> Draft:
+        """Resume the draft, or start one pre-filled from the cached citizen."""
+        existing = self.existing_draft(visit_id)
+        if existing:
+            return existing
+        data: dict = {"catalogue_version": detail.catalogue.version if detail and detail.catalogue else None}
+        if detail:
+            data["identity"] = {
+                "full_name": detail.row.citizen_name,
+                "id_number": detail.row.id_number,
+                "phone": detail.row.phone or "",
+                "confirmed": False,
+            }
+        draft = Draft(visit_id, 0, data)
+        self.save(draft)
+        return draft
+
+    def save(self, draft: Draft) -> None:
+        """Persist the draft now (every step and every significant change)."""
+        step = STEPS[min(draft.step, len(STEPS) - 1)]
+        store.save_draft(self.db, draft.visit_id, step, draft.data)
+
+    def discard(self, visit_id: int) -> None:
+        """Drop a draft (the flow ended in a supplement or a failed visit)."""
+        store.delete_draft(self.db, visit_id)
+
+    # -- step rules ---------------------------------------------------------------------
+    @staticmethod
+    def check_identity(
+        full_name: str, id_number: str, phone: str, confirmed: bool, birth_date: str | None = None
+    ) -> dict[str, str]:
+        """Normalised identity values; FlowError with per-field Vietnamese messages."""
+        errors: dict[str, str] = {}
+        out = {"full_name": " ".join((full_name or "").split())}
+        if not out["full_name"]:
+            errors["full_name"] = "Họ tên không được để trống."
+        try:
+            bd = date.fromisoformat(birth_date) if birth_date else None
+        except ValueError:
+            bd = None
+        try:
+            out["id_number"] = check_citizen_id(id_number or "", bd)
+        except IdentityError as exc:
+            errors["id_number"] = str(exc)
+        if (phone or "").strip():
+            try:
+                out["phone"] = check_phone(phone)
+            except IdentityError as exc:
+                errors["phone"] = str(exc)
+        else:
+            out["phone"] = ""
+        if not confirmed:
+            errors["confirmed"] = "Cần đánh dấu đã đối chiếu giấy tờ tùy thân."
+        if errors:
+            raise FlowError(errors)
+        return out
+
+    @staticmethod
+    def missing_required(proc: Procedure | None, checklist: dict[str, bool]) -> list[RequiredDocument]:
+        """Required documents not ticked (shown-only ones included: they must be shown)."""
+        if proc is None:
+            return []
+        return [d for d in proc.documents if d.required and not checklist.get(d.code, False)]
+
+    @staticmethod
+    def collected(proc: Procedure | None, checklist: dict[str, bool]) -> list[RequiredDocument]:
+        """Documents taken with the dossier (present and not merely shown): each needs a photo."""
+        if proc is None:
+            return []
+        return [d for d in proc.documents if checklist.get(d.code) and not d.shown_only]
+
+    async def add_photo(self, draft: Draft, document_code: str, raw: bytes) -> dict:
+        """Resize, store durably on the phone and link the photo to its checklist item."""
+        try:
+            small = await asyncio.to_thread(resize_photo, raw)
+        except Exception as exc:  # noqa: BLE001 - Pillow raises many types for a bad file
+            raise FlowError({document_code: "Không đọc được ảnh, vui lòng chụp lại."}) from exc
+        staged = await asyncio.to_thread(stage_blob, self.db, small, "image/jpeg")
+        photo = {
+            "sha256": staged.sha256,
+            "size": staged.size,
+            "mime": staged.mime,
+            "path": staged.path,
+            "document_code": document_code,
+        }
+        draft.data.setdefault("photos", {})[document_code] = photo
+        self.save(draft)
+        return photo
+
+    def missing_photos(self, proc: Procedure | None, draft: Draft) -> list[RequiredDocument]:
+        """Collected documents still without a photo."""
+        photos = draft.data.get("photos", {})
+        return [d for d in self.collected(proc, draft.data.get("checklist", {})) if d.code not in photos]
+
+    @staticmethod
+    def check_form(proc: Procedure | None, values: dict[str, str]) -> dict[str, str]:
+        """Validate the declaration (viết hộ) by field kind; returns the cleaned values or FlowError."""
+        errors: dict[str, str] = {}
+        out: dict[str, str] = {}
+        for f in proc.form_fields if proc else []:
+            v = (values.get(f.key) or "").strip()
+            if not v:
+                if f.required:
+                    errors[f.key] = "Bắt buộc nhập."
+                continue
+            if f.kind == "date":
+                d = parse_date(v)
+                if d is None:
+                    errors[f.key] = "Ngày phải theo dạng DD/MM/YYYY."
+                    continue
+                v = d.strftime("%d/%m/%Y")
+            elif f.kind == "citizen_id":
+                try:
+                    v = check_citizen_id(v)
+                except IdentityError as exc:
+                    errors[f.key] = str(exc)
+                    continue
+            elif f.kind == "phone":
+                try:
+                    v = check_phone(v)
+                except IdentityError as exc:
+                    errors[f.key] = str(exc)
+                    continue
+            elif f.kind == "number":
+                if not re.fullmatch(r"\d{1,9}", v):
+                    errors[f.key] = "Phải là số."
+                    continue
+            elif f.kind == "choice" and f.choices and v not in f.choices:
+                errors[f.key] = "Chọn một giá trị trong danh sách."
+                continue
+            out[f.key] = v
+        sets = (values.get("_sets") or "1").strip()
+        if not re.fullmatch(r"[1-9]\d{0,1}", sets):
+            errors["_sets"] = "Số bộ từ 1 đến 99."
+        out["_sets"] = sets
+        if errors:
+            raise FlowError(errors)
+        return out
+
+    @staticmethod
+    def fee_amount(proc: Procedure | None, pages: int = 1) -> int:
+        """Fee in VND from the catalogue rule."""
+        return proc.fee.fee_for(max(1, pages)) if proc else 0
+
+    def vietqr(self, amount: int, dossier_code: str) -> tuple[str, BankAccount] | None:
+        """Transfer QR payload (amount, dossier code in the note) when the unit has an account."""
+        if not self.bank or amount <= 0:
+            return None
+        try:
+            return vietqr_payload(
+                self.bank.bin, self.bank.account, amount, f"LE PHI {dossier_code}"
+            ), self.bank
+        except ValueError:
+            return None
+
+    @staticmethod
+    def check_payment(amount: int, method: str | None, receipt_no: str) -> dict | None:
+        """The Payment of the event (None when free) or FlowError."""
+        if amount <= 0:
+            return None
+        errors = {}
+        if method not in ("cash", "transfer"):
+            errors["method"] = "Chọn hình thức nộp."
+        if not (receipt_no or "").strip():
+            errors["receipt_no"] = "Cần nhập số biên lai."
+        if errors:
+            raise FlowError(errors)
+        return {"method": method, "amount_vnd": amount, "receipt_no": receipt_no.strip()}
+
+    @staticmethod
+    def check_signature(encoded: str, officer_confirmed: bool) -> None:
+        """Empty or trivial signatures are refused (domain.signature)."""
+        errors = {}
+        problem = signature_problem(encoded or "")
+        if problem:
+            errors["signature"] = problem
+        if not officer_confirmed:
+            errors["officer"] = "Cán bộ cần xác nhận."
+        if errors:
+            raise FlowError(errors)
+
+    @staticmethod
+    def evaluate_fix(detail: VisitDetail, fix: dict | None) -> tuple[float | None, list[str]]:
+        """Distance to the household and the GPS rules the fix breaks."""
+        if fix is None:
+            return None, gps_warnings(None, None)
+        dist = None
+        if detail.row.lat is not None and detail.row.lon is not None:
+            dist = haversine_m(fix["lat"], fix["lon"], detail.row.lat, detail.row.lon)
+        return dist, gps_warnings(fix["accuracy_m"], dist)
+
+    @staticmethod
+    def gps_check(gps: dict) -> dict:
+        """The GpsCheck of the event, or FlowError when a reason is needed and missing."""
+        fix, warnings, reason = gps.get("fix"), gps.get("warnings") or [], gps.get("reason")
+        if (fix is None or warnings) and not reason:
+            raise FlowError({"reason": "Vị trí GPS không đạt hoặc không có: cần chọn lý do."})
+        return {
+            "fix": fix,
+            "warnings": list(warnings),
+            "reason": reason or None,
+            "reason_note": (gps.get("reason_note") or None),
+        }
+
+    # -- finishing ----------------------------------------------------------------------
+    def _record(self, event, blobs=()) -> str:
+        event_id = store.record_action(self.db, event, blobs=blobs)
+        if self.on_recorded:
+            self.on_recorded()
+        return event_id
+
+    def complete(self, draft: Draft, detail: VisitDetail, officer_name: str) -> ReceiptInfo:
+        """Write the pickup event (record + outbox atomically), then the receipt PDF."""
+        data = draft.data
+        proc = detail.procedure
+        checklist = data.get("checklist", {})
+        photos = [p for code, p in data.get("photos", {}).items() if checklist.get(code)]
+        payload = {
+            "citizen": {
+                k: v for k, v in data["identity"].items() if k in ("id_number", "full_name", "phone") and v
+            },
+            "checklist": [
+                {"code": d.code, "present": bool(checklist.get(d.code))}
+                for d in (proc.documents if proc else [])
+            ],
+            "photos": [
+                {
+                    "sha256": p["sha256"],
+                    "size": p["size"],
+                    "mime": p["mime"],
+                    "document_code": p["document_code"],
+                }
+                for p in photos
+            ],
+            "form": {k: v for k, v in data.get("form", {}).items() if not k.startswith("_")},
+            "payment": data.get("payment"),
+            "signature": {
+                "width": data["signature"]["width"],
+                "height": data["signature"]["height"],
+                "strokes": data["signature"]["strokes"],
+                "signer_name": data["identity"]["full_name"],
+            },
+            "gps": self.gps_check(data.get("gps", {})),
+            "catalogue_version": data.get("catalogue_version")
+            or (detail.catalogue.version if detail.catalogue else 1),
+            "pages": int(data.get("pages") or 1),
+        }
+        occurred = datetime.now(UTC)
+        try:
+            event = PickupCompleted(
+                id=uuid.uuid4(),
+                visit_id=draft.visit_id,
+                occurred_at=occurred,
+                payload=PickupPayload.model_validate(payload),
+            )
+        except ValidationError as exc:
+            raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
+        blobs = [StagedBlob(p["sha256"], p["size"], p["mime"], p.get("path"), None) for p in photos]
+        self._record(event, blobs)
+        return self.write_receipt(detail, data, occurred, officer_name)
+
+    def write_receipt(
+        self, detail: VisitDetail, data: dict, received: datetime, officer_name: str
+    ) -> ReceiptInfo:
+        """Render the receipt and appointment slip for a completed pickup."""
+        proc = detail.procedure
+        local = received.astimezone(VN_TZ)
+        days = proc.time_limit_days if proc else 0
+        appointment = appointment_for(local, days)
+        ident = data.get("identity", {})
+        checklist = data.get("checklist", {})
+        payment = data.get("payment")
+        from mobile.i18n import format_vnd
+
+        rd = ReceiptData(
+            dossier_code=detail.row.dossier_code,
+            unit_name=f"UBND {detail.unit_name}" if detail.unit_name else "UBND xã",
+            submitter_name=ident.get("full_name", detail.row.citizen_name),
+            submitter_address=detail.row.address,
+            submitter_phone=ident.get("phone", ""),
+            submitter_id=ident.get("id_number", detail.row.id_number),
+            procedure_name=proc.name if proc else detail.row.procedure_name,
+            sets=int(data.get("form", {}).get("_sets") or 1),
+            processing_time=f"{days} ngày làm việc"
+            if days
+            else "Trong ngày (sau 15 giờ: ngày làm việc tiếp theo)",
+            received_at=local.strftime("%H:%M ngày %d/%m/%Y"),
+            appointment_at=appointment.strftime("%H:%M ngày %d/%m/%Y"),
+            return_place=RETURN_PLACES["home"],
+            officer_name=officer_name,
+            fee=format_vnd(payment["amount_vnd"])
+            + f" ({'tiền mặt' if payment['method'] == 'cash' else 'chuyển khoản'}"
+            f", biên lai {payment['receipt_no']})"
+            if payment
+            else "Miễn phí",
+            documents=tuple(d.name for d in (proc.documents if proc else []) if checklist.get(d.code)),
+        )
+        return self.receipts.save(detail.row.visit_id, rd)
+
+    def receipt(self, visit_id: int) -> ReceiptInfo | None:
+        """The saved receipt of a completed pickup."""
+        return self.receipts.get(visit_id)
+
+    def request_supplement(
+        self, detail: VisitDetail, missing: list[str], note: str, proposed_date: str | None
+    ) -> str:
+        """End the visit with a supplement request (what to bring) instead of a pickup."""
+        errors = {}
+        if not (note or "").strip():
+            errors["note"] = "Cần ghi chú nội dung."
+        pd = self._future_date(proposed_date, errors)
+        if not missing:
+            errors["missing"] = "Không có giấy tờ thiếu."
+        if errors:
+            raise FlowError(errors)
+        event = SupplementRequested(
+            id=uuid.uuid4(),
+            visit_id=detail.row.visit_id,
+            occurred_at=datetime.now(UTC),
+            payload=SupplementPayload(missing=missing, note=note.strip(), proposed_date=pd),
+        )
+        return self._record(event)
+
+    def report_failed(self, visit_id: int, reason: str | None, note: str, proposed_date: str | None) -> str:
+        """Record a failed visit with its coded reason and a proposed new date."""
+        errors = {}
+        if not reason:
+            errors["reason"] = "Vui lòng chọn lý do."
+        if reason == "other" and not (note or "").strip():
+            errors["note"] = "Lý do khác cần ghi chú."
+        pd = self._future_date(proposed_date, errors)
+        if errors:
+            raise FlowError(errors)
+        event = VisitFailed(
+            id=uuid.uuid4(),
+            visit_id=visit_id,
+            occurred_at=datetime.now(UTC),
+            payload=FailedPayload(reason=reason, note=(note or "").strip() or None, proposed_date=pd),
+        )
+        return self._record(event)
+
+    @staticmethod
+    def _future_date(value: str | None, errors: dict[str, str]) -> str | None:
+        if not (value or "").strip():
+            return None
+        d = parse_date(value or "")
+        if d is None or d < vn_now().date():
+            errors["date"] = "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ."
+            return None
+        return d.isoformat()

@@ -1,0 +1,87 @@
+"""Receipt PDFs kept in the device's data folder, each under an unguessable file name."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from mobile.receipt import ReceiptData, lookup_url, qr_base64, receipt_pdf
+
+SAFE_NAME = re.compile(r"^[0-9]+-[0-9a-f]{16}\.pdf$")
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    """A saved receipt: where it is, how to download it in a browser, and its QR for the screen."""
+
+    visit_id: int
+    dossier_code: str
+    path: Path
+    url: str | None
+    qr_b64: str
+    appointment: str
+    lookup: str
+
+
+class ReceiptStore:
+    """receipts/<visit>-<random>.pdf plus an index.json; web mode serves them by URL."""
+
+    def __init__(self, folder: Path, url_prefix: str | None = None) -> None:
+        self.folder = folder
+        self.url_prefix = url_prefix  # e.g. "/receipts/<device id>" in web mode; None on a phone
+
+    def _index(self) -> dict[str, dict]:
+        try:
+            return json.loads((self.folder / "index.json").read_text())
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
+        """Render and store the PDF for a visit (replacing an older one)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{visit_id}-{secrets.token_hex(8)}.pdf"
+        (self.folder / name).write_bytes(receipt_pdf(data))
+        index = self._index()
+        old = index.get(str(visit_id))
+        if old and SAFE_NAME.match(old.get("file", "")):
+            (self.folder / old["file"]).unlink(missing_ok=True)
+        index[str(visit_id)] = {"file": name, "code": data.dossier_code, "appointment": data.appointment_at}
+        tmp = self.folder / "index.json.tmp"
+        tmp.write_text(json.dumps(index, ensure_ascii=False))
+        tmp.replace(self.folder / "index.json")
+        return self.get(visit_id)  # type: ignore[return-value]
+
+    def get(self, visit_id: int) -> ReceiptInfo | None:
+        """The stored receipt of a visit, or None."""
+        entry = self._index().get(str(visit_id))
+        if not entry or not SAFE_NAME.match(entry.get("file", "")):
+            return None
+        path = self.folder / entry["file"]
+        if not path.exists():
+            return None
+        url = f"{self.url_prefix}/{entry['file']}" if self.url_prefix else None
+        return ReceiptInfo(
+            visit_id,
+            entry["code"],
+            path,
+            url,
+            qr_base64(lookup_url(entry["code"])),
+            entry.get("appointment", ""),
+            lookup_url(entry["code"]),
+        )
+
+    def url(self, visit_id: int) -> str | None:
+        """Download URL (web) of a visit's receipt, or None."""
+        info = self.get(visit_id)
+        return info.url if info else None
+
+
+def serve_path(data_dir: Path, device_id: str, name: str) -> Path | None:
+    """The file for /receipts/<device>/<name>, or None when the request is malformed or unknown."""
+    if not re.fullmatch(r"[0-9a-f]{32}", device_id) or not SAFE_NAME.match(name):
+        return None
+    path = data_dir / device_id / "receipts" / name
+    return path if path.is_file() else None

@@ -1,0 +1,202 @@
+"""Today's visits in route order, filters and diacritic-free search, and one visit's details."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+from api_client.domain.geo import haversine_m
+from api_client.domain.text import fold
+from api_client.models import CataloguePublic, VisitPublic
+from mobile import store
+from mobile.routing import Stop, plan_route
+
+from .location import LocationError, LocationService
+from .models import Attempt, VisitDetail, VisitRow
+
+VN_TZ = timezone(timedelta(hours=7))  # Vietnam has no daylight saving time
+OPEN = ("planned", "en_route")
+
+
+def vn_today() -> str:
+    """Today's date in Vietnam (the officer's working day), ISO."""
+    return datetime.now(VN_TZ).date().isoformat()
+
+
+class RouteService:
+    """Reads the local store only: the route works with no network at all."""
+
+    def __init__(self, db: sqlite_utils.Database, location: LocationService, receipt_url=None) -> None:
+        self.db = db
+        self.location = location
+        self.last_position: tuple[float, float] | None = None
+        self._receipt_url = receipt_url  # callable(visit_id) -> str | None
+        self._catalogues: dict[int, CataloguePublic] = {}
+
+    def today(self) -> str:
+        """The working day shown on the route."""
+        return vn_today()
+
+    async def locate(self, timeout_s: float = 8.0) -> tuple[float, float] | None:
+        """The officer's position for ordering and distances; None when GPS is unavailable."""
+        try:
+            fix = await self.location.current_fix(timeout_s)
+        except LocationError:
+            return self.last_position
+        self.last_position = (fix.lat, fix.lon)
+        return self.last_position
+
+    def catalogue(self, version: int) -> CataloguePublic | None:
+        """A catalogue version (falls back to the latest cached one)."""
+        if version not in self._catalogues:
+            cat = store.get_catalogue(self.db, version) or store.get_catalogue(self.db)
+            if cat is None:
+                return None
+            self._catalogues[version] = cat
+        return self._catalogues[version]
+
+    def _hamlets(self) -> dict[int, str]:
+        return {u.id: u.name for u in store.list_units(self.db)}
+
+    def _rows_for(self, visits: list[VisitPublic]) -> list[VisitRow]:
+        if not visits:
+            return []
+        dossier_ids = {v.dossier_id for v in visits}
+        citizen_ids = {v.citizen_id for v in visits}
+        dossiers = {d.id: d for d in store.list_dossiers(self.db) if d.id in dossier_ids}
+        citizens = {}
+        for r in self.db.query("SELECT id, body FROM citizens"):
+            if r["id"] in citizen_ids:
+                citizens[r["id"]] = json.loads(r["body"])
+        pending = {r["visit_id"] for r in self.db.query("SELECT visit_id FROM visit_overrides")}
+        hamlets = self._hamlets()
+        rows = []
+        for v in visits:
+            d = dossiers.get(v.dossier_id)
+            c = citizens.get(v.citizen_id, {})
+            cat = self.catalogue(v.catalogue_version)
+            proc = cat.procedure(d.procedure_code) if (cat and d) else None
+            due = v.planned_date
+            if v.kind.value == "delivery" and d and d.appointment_at:
+                due = d.appointment_at[:10]
+            row = VisitRow(
+                visit_id=v.id,
+                kind=v.kind.value,
+                status=v.status.value,
+                planned_date=v.planned_date,
+                due_date=due,
+                citizen_name=c.get("full_name", "?"),
+                id_number=c.get("id_number", ""),
+                phone=c.get("phone"),
+                address=c.get("address", ""),
+                hamlet=hamlets.get(c.get("hamlet_id") or (d.hamlet_id if d else None) or -1, ""),
+                procedure_code=d.procedure_code if d else "",
+                procedure_name=(proc.name if proc else (d.procedure_code if d else "")),
+                dossier_id=v.dossier_id,
+                dossier_code=d.code if d else "",
+                dossier_status=int(d.status) if d else 0,
+                lat=c.get("lat"),
+                lon=c.get("lon"),
+                attempts=v.attempts,
+                local_pending=v.id in pending,
+            )
+            row.search_key = fold(
+                " ".join(
+                    [
+                        row.citizen_name,
+                        row.dossier_code,
+                        row.id_number,
+                        row.address,
+                        row.hamlet,
+                        row.procedure_name,
+                    ]
+                )
+            )
+            rows.append(row)
+        return rows
+
+    def rows(self, position: tuple[float, float] | None = None) -> list[VisitRow]:
+        """Today's visits plus overdue open ones: open visits in route order, then the finished ones."""
+        today = self.today()
+        visits = [
+            v
+            for v in store.list_visits(self.db)
+            if v.planned_date == today or (v.status.value in OPEN and v.planned_date < today)
+        ]
+        rows = self._rows_for(visits)
+        position = position or self.last_position
+        for r in rows:
+            if position and r.lat is not None and r.lon is not None:
+                r.distance_m = haversine_m(position[0], position[1], r.lat, r.lon)
+        open_rows = [r for r in rows if r.is_open]
+        done = [r for r in rows if not r.is_open]
+        order = plan_route(position, [Stop(r.visit_id, r.lat, r.lon) for r in open_rows])
+        by_id = {r.visit_id: r for r in open_rows}
+        return [by_id[i] for i in order] + done
+
+    @staticmethod
+    def filter_rows(
+        rows: list[VisitRow], kind: str | None = None, status: str | None = None, query: str = ""
+    ) -> list[VisitRow]:
+        """Rows of a kind/status ('open' = planned or en route) whose folded text holds every query word."""
+        words = fold(query).split()
+        out = []
+        for r in rows:
+            if kind and r.kind != kind:
+                continue
+            if status == "open" and not r.is_open:
+                continue
+            if status and status != "open" and r.status != status:
+                continue
+            if words and not all(w in r.search_key for w in words):
+                continue
+            out.append(r)
+        return out
+
+    def detail(self, visit_id: int) -> VisitDetail | None:
+        """One visit with its procedure, catalogue version and earlier attempts."""
+        v = store.get_visit(self.db, visit_id)
+        if v is None:
+            return None
+        row = self._rows_for([v])[0]
+        if self.last_position and row.lat is not None and row.lon is not None:
+            row.distance_m = haversine_m(*self.last_position, row.lat, row.lon)
+        cat = self.catalogue(v.catalogue_version)
+        proc = cat.procedure(row.procedure_code) if cat else None
+        citizen = store.get_citizen(self.db, v.citizen_id)
+        history = []
+        # only this dossier's visits (an index lookup), not the whole cache
+        other_ids = [
+            r["id"]
+            for r in self.db.query(
+                "SELECT id FROM visits WHERE dossier_id = ? AND id != ?", [v.dossier_id, v.id]
+            )
+        ]
+        for oid in other_ids:
+            other = store.get_visit(self.db, oid)
+            if other and other.status.value in ("failed", "completed"):
+                history.append(
+                    Attempt(
+                        other.planned_date,
+                        other.status.value,
+                        other.failure_reason.value if other.failure_reason else None,
+                        other.failure_note,
+                    )
+                )
+        if v.status.value == "failed" and v.failure_reason:
+            history.append(Attempt(v.planned_date, "failed", v.failure_reason.value, v.failure_note))
+        dossier = store.get_dossier(self.db, v.dossier_id)
+        unit_name = ""
+        if dossier:
+            unit_name = next((u.name for u in store.list_units(self.db) if u.id == dossier.unit_id), "")
+        return VisitDetail(
+            row=row,
+            procedure=proc,
+            catalogue=cat,
+            birth_date=citizen.birth_date if citizen else None,
+            history=sorted(history, key=lambda a: a.date),
+            unit_name=unit_name,
+            receipt_url=self._receipt_url(visit_id) if self._receipt_url else None,
+        )

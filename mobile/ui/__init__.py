@@ -1,0 +1,1 @@
+"""Screens of the officer's app: small view classes that only talk to services."""

@@ -1,0 +1,72 @@
+"""Login: username + password once, while online; clear Vietnamese errors."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from mobile.services.auth import LoginFailed
+from mobile.ui.context import ViewContext
+from mobile.ui.theme import big_button, error_text, title
+
+
+class LoginView:
+    """The first screen on a fresh phone (and after logout or token expiry)."""
+
+    def __init__(self, ctx: ViewContext, notice: str = "") -> None:
+        self.ctx = ctx
+        t = ctx.t
+        self.username = ft.TextField(
+            label=t("username"),
+            autofocus=True,
+            height=56,
+            autofill_hints=ft.AutofillHint.USERNAME,
+            on_submit=self._submit,
+        )
+        self.password = ft.TextField(
+            label=t("password"), password=True, can_reveal_password=True, height=56, on_submit=self._submit
+        )
+        self.error = error_text(notice)
+        self.busy = ft.ProgressRing(visible=False, width=24, height=24)
+        self.button = big_button(t("login"), self._submit, key="login-btn")
+
+    def build(self) -> ft.Control:
+        """The login form."""
+        t = self.ctx.t
+        return ft.Container(
+            padding=20,
+            content=ft.Column(
+                [
+                    title(t("login_title")),
+                    ft.Text(t("login_hint"), size=14),
+                    self.username,
+                    self.password,
+                    self.error,
+                    ft.Row([self.button, self.busy]),
+                ],
+                spacing=16,
+                tight=True,
+            ),
+        )
+
+    async def _submit(self, e: ft.Event | None = None) -> None:
+        t = self.ctx.t
+        user, pw = (self.username.value or "").strip(), self.password.value or ""
+        if not user or not pw:
+            self._show_error(t("err_empty_login"))
+            return
+        self.button.disabled, self.busy.visible = True, True
+        self.error.visible = False
+        self.ctx.page.update()
+        try:
+            await self.ctx.services.auth.login(user, pw)
+        except LoginFailed as exc:
+            msg = {"bad": t("err_bad_login"), "offline": t("err_offline_login")}.get(exc.kind)
+            self._show_error(msg or f"{t('err_server')} ({exc.detail})")
+            return
+        finally:
+            self.button.disabled, self.busy.visible = False, False
+        self.ctx.nav.go("route", first_sync=True)
+
+    def _show_error(self, msg: str) -> None:
+        self.error.value, self.error.visible = msg, True
+        self.ctx.page.update()

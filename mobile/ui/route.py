@@ -1,0 +1,305 @@
+"""Today's route: visits in route order, filters, diacritic-free search, list or map."""
+
+from __future__ import annotations
+
+import os
+
+import flet as ft
+
+from mobile.services.models import VisitRow
+from mobile.ui.context import ViewContext
+from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN
+
+PAGE_SIZE = 40  # rows rendered at once: 5,000 cached visits must not become 5,000 controls
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+STATUS_COLORS = {"planned": PRIMARY, "en_route": WARN, "completed": OK, "failed": DANGER, "cancelled": MUTED}
+
+
+def fmt_distance(m: float | None) -> str:
+    """'350 m' / '2,4 km' / '' when unknown."""
+    if m is None:
+        return ""
+    return f"{m:.0f} m" if m < 1000 else f"{m / 1000:.1f} km".replace(".", ",")
+
+
+def fmt_date(iso: str) -> str:
+    """'2026-11-26' -> '26/11/2026' (how officers write dates)."""
+    if not iso or len(iso) < 10:
+        return iso or ""
+    y, m, d = iso[:10].split("-")
+    return f"{d}/{m}/{y}"
+
+
+class RouteView:
+    """The officer's home screen."""
+
+    def __init__(self, ctx: ViewContext, state: dict | None = None) -> None:
+        self.ctx = ctx
+        t = ctx.t
+        # filters survive language switches and returns from the detail screen
+        self.state = state if state is not None else {"kind": None, "status": "open", "q": "", "map": False}
+        self.all_rows: list[VisitRow] = []
+        self.shown = PAGE_SIZE
+        self.search = ft.TextField(
+            label=t("search"),
+            value=self.state["q"],
+            prefix_icon=ft.Icons.SEARCH,
+            on_change=self._on_search,
+            height=56,
+            key="route-search",
+            expand=True,
+        )
+        self.count = ft.Text("", size=14, color=MUTED)
+        self.kind_row = ft.Row(wrap=True, spacing=6)
+        self.status_row = ft.Row(wrap=True, spacing=6)
+        self.list = ft.ListView(expand=True, spacing=6, padding=ft.Padding.only(bottom=20))
+        self.body = ft.Container(expand=True)
+        self.position: tuple[float, float] | None = ctx.services.route.last_position
+
+    # -- building -------------------------------------------------------------------
+    def build(self) -> ft.Control:
+        """Header, filters and the list (or map)."""
+        t = self.ctx.t
+        self.reload()
+        toggle = ft.OutlinedButton(
+            content=t("list_view") if self.state["map"] else t("map_view"),
+            icon=ft.Icons.LIST if self.state["map"] else ft.Icons.MAP,
+            height=TOUCH,
+            on_click=self._toggle_map,
+            key="map-toggle",
+        )
+        header = ft.Row(
+            [
+                ft.Text(t("today_route"), size=20, weight=ft.FontWeight.BOLD, color=PRIMARY, expand=True),
+                ft.IconButton(
+                    ft.Icons.MY_LOCATION,
+                    tooltip=t("refresh_position"),
+                    on_click=self._refresh_position,
+                    width=TOUCH,
+                    height=TOUCH,
+                ),
+                toggle,
+            ]
+        )
+        self._render_filters()
+        self._render_body()
+        self.ctx.run(self._locate)
+        return ft.Container(
+            expand=True,
+            padding=ft.Padding.symmetric(horizontal=10, vertical=6),
+            content=ft.Column(
+                [header, ft.Row([self.search]), self.kind_row, self.status_row, self.count, self.body],
+                expand=True,
+                spacing=6,
+            ),
+        )
+
+    def reload(self) -> None:
+        """Read today's visits from the services (local store), in route order."""
+        self.all_rows = self.ctx.services.route.rows(self.position)
+
+    def filtered(self) -> list[VisitRow]:
+        """Rows matching the current filters and search."""
+        return self.ctx.services.route.filter_rows(
+            self.all_rows, kind=self.state["kind"], status=self.state["status"], query=self.state["q"]
+        )
+
+    def _chip(self, label: str, selected: bool, on_click, key: str) -> ft.Control:
+        cls = ft.FilledButton if selected else ft.OutlinedButton
+        return cls(content=label, height=TOUCH, on_click=on_click, key=key)
+
+    def _render_filters(self) -> None:
+        t = self.ctx.t
+        kinds = [(None, t("all")), ("pickup", t("kind_pickup")), ("delivery", t("kind_delivery"))]
+        self.kind_row.controls = [
+            self._chip(label, self.state["kind"] == k, self._set_kind(k), f"kind-{k or 'all'}")
+            for k, label in kinds
+        ]
+        statuses = [
+            ("open", t("status_planned")),
+            ("completed", t("status_completed")),
+            ("failed", t("status_failed")),
+            (None, t("all")),
+        ]
+        self.status_row.controls = [
+            self._chip(label, self.state["status"] == s, self._set_status(s), f"status-{s or 'all'}")
+            for s, label in statuses
+        ]
+
+    def _render_body(self) -> None:
+        rows = self.filtered()
+        self.count.value = self.ctx.t("n_visits", n=len(rows))
+        if self.state["map"]:
+            self.body.content = self._map(rows)
+            return
+        items: list[ft.Control] = [self._card(i + 1, r) for i, r in enumerate(rows[: self.shown])]
+        if not rows:
+            items.append(ft.Text(self.ctx.t("no_visits"), size=16))
+        if len(rows) > self.shown:
+            items.append(
+                ft.OutlinedButton(
+                    content=f"{self.ctx.t('more')} ({len(rows) - self.shown})",
+                    height=TOUCH,
+                    on_click=self._more,
+                    key="more",
+                )
+            )
+        self.list.controls = items
+        self.body.content = self.list
+
+    def _card(self, n: int, r: VisitRow) -> ft.Control:
+        t = self.ctx.t
+        today = self.ctx.services.route.today()
+        overdue = r.is_overdue(today)
+        due = ft.Text(
+            f"{t('due')}: {fmt_date(r.due_date)}" + (f" · {t('overdue')}" if overdue else ""),
+            color=DANGER if overdue else None,
+            weight=ft.FontWeight.BOLD if overdue else None,
+            size=14,
+        )
+        kind = t("kind_pickup") if r.kind == "pickup" else t("kind_delivery")
+        status = t(f"status_{r.status}") + (f" ({t('unsynced_local')})" if r.local_pending else "")
+        dist = fmt_distance(r.distance_m) if r.lat is not None else t("no_coords")
+        return ft.Container(
+            key=f"visit-{r.visit_id}",
+            on_click=lambda e, vid=r.visit_id: self.ctx.nav.go("detail", visit_id=vid),
+            border=ft.Border.all(1, "#9E9E9E"),
+            border_radius=8,
+            padding=10,
+            bgcolor=ft.Colors.WHITE,
+            content=ft.Column(
+                [
+                    ft.Row(
+                        [
+                            ft.Container(
+                                ft.Text(str(n), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
+                                bgcolor=PRIMARY,
+                                border_radius=14,
+                                width=28,
+                                height=28,
+                                alignment=ft.Alignment.CENTER,
+                            ),
+                            ft.Text(r.citizen_name, size=17, weight=ft.FontWeight.BOLD, expand=True),
+                            ft.Text(
+                                kind, color=PRIMARY if r.kind == "pickup" else OK, weight=ft.FontWeight.BOLD
+                            ),
+                        ]
+                    ),
+                    ft.Text(f"{r.procedure_name} · {r.dossier_code}", size=14),
+                    ft.Text(f"{r.hamlet} · {r.address}", size=14, color=MUTED),
+                    ft.Row(
+                        [
+                            due,
+                            ft.Text(status, color=STATUS_COLORS.get(r.status), size=14),
+                            ft.Text(dist, size=14),
+                        ],
+                        wrap=True,
+                        spacing=12,
+                    ),
+                ],
+                spacing=2,
+            ),
+        )
+
+    def _map(self, rows: list[VisitRow]) -> ft.Control:
+        import flet_map as fm
+
+        located = [r for r in rows if r.lat is not None and r.lon is not None][:300]
+        center = self.position or ((located[0].lat, located[0].lon) if located else (10.871, 105.087))
+        markers = [
+            fm.Marker(
+                coordinates=fm.MapLatitudeLongitude(r.lat, r.lon),
+                width=34,
+                height=34,
+                content=ft.Container(
+                    ft.Text(str(i + 1), color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
+                    bgcolor=STATUS_COLORS.get(r.status, PRIMARY),
+                    border_radius=17,
+                    alignment=ft.Alignment.CENTER,
+                    on_click=lambda e, vid=r.visit_id: self.ctx.nav.go("detail", visit_id=vid),
+                ),
+            )
+            for i, r in enumerate(located)
+        ]
+        if self.position:
+            markers.append(
+                fm.Marker(
+                    coordinates=fm.MapLatitudeLongitude(*self.position),
+                    width=26,
+                    height=26,
+                    content=ft.Icon(ft.Icons.MY_LOCATION, color=DANGER),
+                )
+            )
+        path = ([fm.MapLatitudeLongitude(*self.position)] if self.position else []) + [
+            fm.MapLatitudeLongitude(r.lat, r.lon) for r in located if r.is_open
+        ]
+        tiles = os.environ.get("DOORSTEP_TILE_URL", DEFAULT_TILES)
+        the_map = fm.Map(
+            expand=True,
+            initial_center=fm.MapLatitudeLongitude(*center),
+            initial_zoom=14,
+            bgcolor="#E8EEF3",  # markers and the route stay readable when tiles cannot load
+            layers=[
+                fm.TileLayer(url_template=tiles, user_agent_package_name="vn.doorstep.app"),
+                fm.PolylineLayer(
+                    polylines=[fm.PolylineMarker(coordinates=path, color=PRIMARY, stroke_width=4)]
+                )
+                if len(path) > 1
+                else fm.PolylineLayer(polylines=[]),
+                fm.MarkerLayer(markers=markers),
+            ],
+        )
+        return ft.Column([ft.Text(self.ctx.t("map_tiles_note"), size=12, color=MUTED), the_map], expand=True)
+
+    # -- events -----------------------------------------------------------------------
+    def _set_kind(self, kind: str | None):
+        def handler(e: ft.Event) -> None:
+            self.state["kind"] = kind
+            self.shown = PAGE_SIZE
+            self._render_filters()
+            self._render_body()
+
+        return handler
+
+    def _set_status(self, status: str | None):
+        def handler(e: ft.Event) -> None:
+            self.state["status"] = status
+            self.shown = PAGE_SIZE
+            self._render_filters()
+            self._render_body()
+
+        return handler
+
+    def _on_search(self, e: ft.Event) -> None:
+        self.state["q"] = self.search.value or ""
+        self.shown = PAGE_SIZE
+        self._render_body()
+
+    def _more(self, e: ft.Event) -> None:
+        self.shown += PAGE_SIZE
+        self._render_body()
+
+    def _toggle_map(self, e: ft.Event) -> None:
+        self.state["map"] = not self.state["map"]
+        self.ctx.nav.go("route")
+
+    async def _refresh_position(self, e: ft.Event) -> None:
+        await self._locate()
+
+    async def _locate(self) -> None:
+        """Reorder from where the officer stands once a fix arrives (never blocks the list)."""
+        pos = await self.ctx.services.route.locate()
+        if pos is None or pos == self.position:
+            return
+        self.position = pos
+        self.reload()
+        self._render_body()
+        try:
+            self.ctx.page.update()
+        except Exception:  # noqa: BLE001 - the officer already left this screen
+            pass
+
+    def refresh(self) -> None:
+        """Reload after a sync brought new data."""
+        self.reload()
+        self._render_body()

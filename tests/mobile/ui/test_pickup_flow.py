@@ -1,0 +1,180 @@
+"""Every branch of the pickup flow, client-less, on the real services and store with a live backend."""
+
+from __future__ import annotations
+
+import pytest
+from uikit import (
+    advance_to,
+    click_key,
+    current_step,
+    joined,
+    login,
+    make_fix,
+    pickup_row,
+    set_value,
+    shell,
+    sign,
+    start_app,
+    type_key,
+    wait_until,
+)
+
+from api_client import Client
+from mobile.store import outbox
+
+
+async def _open_pickup(tmp_path, server, **kw):
+    h = await start_app(server.url, tmp_path / "app", **kw)
+    await login(h)
+    row = pickup_row(h)
+    if "fix" not in kw and "gps_error" not in kw:
+        h.location.fix = make_fix(row.lat + 0.0002, row.lon)  # 22 m from the door, 8 m accuracy
+    await click_key(h, f"visit-{row.visit_id}")
+    await click_key(h, "start-pickup")
+    assert current_step(h) == 1
+    return h, row
+
+
+async def _finish_gps(h):
+    view = shell(h).view
+    await wait_until(
+        h,
+        lambda: (
+            not view.gps_busy
+            and "gps" in view.draft.data
+            and (view.draft.data["gps"].get("fix") or view.draft.data["gps"].get("error"))
+        ),
+        what="gps",
+    )
+
+
+async def test_happy_path_records_event_and_receipt(tmp_path, seeded_server):
+    h, row = await _open_pickup(tmp_path, seeded_server)
+    await advance_to(h, 7)
+    await _finish_gps(h)
+    assert "Vị trí đạt yêu cầu." in h.texts()
+    await click_key(h, "complete")
+    assert f"Đã tiếp nhận hồ sơ. Mã: {row.dossier_code}" in h.texts()
+    svc = shell(h).services
+    [event] = outbox.items(svc.db, visit_id=row.visit_id)
+    assert event.type == "visit.pickup_completed"
+    p = event.body["payload"]
+    assert p["photos"] and all(ph["document_code"] for ph in p["photos"])
+    assert p["gps"]["fix"]["accuracy_m"] == 8.0 and p["gps"]["warnings"] == []
+    receipt = svc.pickup.receipt(row.visit_id)
+    assert receipt and receipt.path.read_bytes().startswith(b"%PDF")
+    # the completion triggered a sync: the server has it
+    await wait_until(h, lambda: outbox.items(svc.db, visit_id=row.visit_id)[0].state == "sent", what="push")
+    api = Client(seeded_server.url)
+    api.login("canbo.anphu", "doorstep123")
+    assert api.get_visit(row.visit_id).status.value == "completed"
+    assert int(api.get_dossier(row.dossier_id).status) == 2
+
+
+async def test_bad_id_number_is_refused(tmp_path, seeded_server):
+    h, _ = await _open_pickup(tmp_path, seeded_server)
+    await type_key(h, "field-id_number", "12345")
+    await set_value(h, "confirm-id", True)
+    await click_key(h, "next")
+    assert current_step(h) == 1
+    assert "12 chữ số" in joined(h)
+    await type_key(h, "field-id_number", "099301000123")  # province code 099 does not exist
+    await click_key(h, "next")
+    assert "Mã tỉnh 099 không hợp lệ" in joined(h) and current_step(h) == 1
+    await type_key(h, "field-phone", "12345")
+    await click_key(h, "next")
+    assert "Số điện thoại phải có 10 chữ số" in joined(h)
+
+
+async def test_missing_document_leads_to_supplement(tmp_path, seeded_server):
+    h, row = await _open_pickup(tmp_path, seeded_server)
+    await advance_to(h, 2)
+    await click_key(h, "next")  # nothing ticked
+    assert current_step(h) == 2 and "Thiếu giấy tờ bắt buộc" in joined(h)
+    note = h.find(key="supplement-note")
+    assert note.value.startswith("Cần bổ sung:")
+    await click_key(h, "send-supplement")
+    assert "Lộ trình hôm nay" in h.texts()
+    svc = shell(h).services
+    [event] = outbox.items(svc.db, visit_id=row.visit_id)
+    assert event.type == "visit.supplement_requested" and event.body["payload"]["missing"]
+    await wait_until(h, lambda: outbox.items(svc.db, visit_id=row.visit_id)[0].state == "sent", what="push")
+    api = Client(seeded_server.url)
+    api.login("canbo.anphu", "doorstep123")
+    assert int(api.get_dossier(row.dossier_id).status) == 5
+
+
+async def test_empty_or_trivial_signature_is_refused(tmp_path, seeded_server):
+    h, _ = await _open_pickup(tmp_path, seeded_server)
+    await advance_to(h, 6)
+    await set_value(h, "officer-confirm", True)
+    await click_key(h, "next")
+    assert current_step(h) == 6 and "Chưa có chữ ký" in joined(h)
+    await sign(h, points=3)  # a tick, not a signature
+    await click_key(h, "next")
+    assert current_step(h) == 6 and "Chữ ký quá ngắn" in joined(h)
+    await click_key(h, "clear-signature")
+    await sign(h)
+    await click_key(h, "next")
+    assert current_step(h) == 7
+
+
+async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
+    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
+    await advance_to(h, 7)
+    await _finish_gps(h)
+    assert any("Không lấy được vị trí" in t for t in h.texts())
+    await click_key(h, "complete")
+    assert "cần chọn lý do" in joined(h) and current_step(h) == 7
+    await click_key(h, "reason-no_gps_permission")
+    await click_key(h, "complete")
+    assert current_step(h) == 8
+    p = outbox.items(shell(h).services.db, visit_id=row.visit_id)[0].body["payload"]["gps"]
+    assert p["fix"] is None and p["warnings"] == ["no_fix"] and p["reason"] == "no_gps_permission"
+
+
+@pytest.mark.parametrize(
+    "offset,acc,warning", [(0.01, 8.0, "far_from_home"), (0.0001, 120.0, "poor_accuracy")]
+)
+async def test_bad_gps_fix_warns_and_needs_a_reason(tmp_path, seeded_server, offset, acc, warning):
+    h, row = await _open_pickup(tmp_path, seeded_server, fix=make_fix(0, 0))
+    h.location.fix = make_fix(row.lat + offset, row.lon, acc)
+    await advance_to(h, 7)
+    await _finish_gps(h)
+    expected = {"far_from_home": "Cách nhà công dân hơn 300 m", "poor_accuracy": "Sai số lớn hơn 50 m"}[
+        warning
+    ]
+    assert any(expected in t for t in h.texts())
+    await click_key(h, "complete")
+    assert current_step(h) == 7
+    await click_key(h, "reason-other")
+    await click_key(h, "complete")
+    assert current_step(h) == 7  # 'other' needs a note
+    await type_key(h, "field-reason_note", "Gặp ở chợ")
+    await click_key(h, "complete")
+    assert current_step(h) == 8
+    gps = outbox.items(shell(h).services.db, visit_id=row.visit_id)[0].body["payload"]["gps"]
+    assert gps["warnings"] == [warning] and gps["reason"] == "other" and gps["reason_note"] == "Gặp ở chợ"
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 6, 7])
+async def test_resume_after_restart_at_each_step(tmp_path, seeded_server, step):
+    h, row = await _open_pickup(tmp_path, seeded_server)
+    await advance_to(h, step)
+    signature_before = shell(h).view.draft.data.get("signature", {}).get("strokes")
+    # the app is killed; a new process opens the same store (no network needed)
+    h2 = await start_app("http://127.0.0.1:9", tmp_path / "app", fix=make_fix(row.lat, row.lon))
+    assert "Lộ trình hôm nay" in h2.texts()
+    await click_key(h2, f"visit-{row.visit_id}")
+    assert h2.find(key="start-pickup").content == f"Tiếp tục nhận hồ sơ (bước {step})"
+    await click_key(h2, "start-pickup")
+    assert current_step(h2) == step
+    draft = shell(h2).view.draft.data
+    assert draft["identity"]["full_name"] == row.citizen_name
+    if step > 3:
+        assert draft["photos"] and all(p["sha256"] for p in draft["photos"].values())
+    if step == 7:
+        assert draft["signature"]["strokes"] == signature_before  # the signature survived
+        await _finish_gps(h2)
+        await click_key(h2, "complete")
+        assert current_step(h2) == 8
