@@ -16,13 +16,16 @@ from mobile.services.location import GeolocatorLocationService, LocationService
 from mobile.services.photos import FilePickerPhotoService, PhotoService
 from mobile.ui.conflicts import ConflictsView
 from mobile.ui.context import ViewContext
+from mobile.ui.delivery import DeliveryView
 from mobile.ui.detail import DetailView
 from mobile.ui.failed import FailedView
+from mobile.ui.handovers import HandoversView
 from mobile.ui.login import LoginView
 from mobile.ui.pickup import PickupView
 from mobile.ui.route import RouteView
 from mobile.ui.sync_bar import SyncBar
 from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme
+from mobile.ui.tracking import TrackingLogView
 
 DEVICE_KEY = "doorstep.device_id"
 LANG_KEY = "doorstep.lang"
@@ -89,6 +92,12 @@ class Shell:
             self.view = PickupView(self.ctx, params["visit_id"])
         elif screen == "failed":
             self.view = FailedView(self.ctx, params["visit_id"])
+        elif screen == "delivery":
+            self.view = DeliveryView(self.ctx, params["visit_id"])
+        elif screen == "handovers":
+            self.view = HandoversView(self.ctx)
+        elif screen == "tracking":
+            self.view = TrackingLogView(self.ctx, params["dossier_id"], params.get("visit_id"))
         elif screen == "conflicts":
             self.view = ConflictsView(self.ctx)
         else:

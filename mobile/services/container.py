@@ -8,6 +8,8 @@ from pathlib import Path
 from mobile import store
 
 from .auth import AuthService
+from .delivery import DeliveryService
+from .handovers import HandoverService
 from .location import LocationService
 from .photos import PhotoService
 from .pickup import PickupService, bank_from_env
@@ -39,6 +41,10 @@ class Services:
         self.receipts = ReceiptStore(self.store_dir / "receipts", receipts_url_prefix)
         self.route = RouteService(self.db, location, receipt_url=self.receipts.url)
         self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request)
+        self.delivery = DeliveryService(
+            self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request
+        )
+        self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""

@@ -32,6 +32,7 @@ class VisitRow:
     attempts: int = 0
     local_pending: bool = False  # done on the phone, not yet confirmed by the server
     distance_m: float | None = None
+    notice: str | None = None  # apology / new date set by the desk (VisitPublic.notice)
     search_key: str = ""  # folded text (api_client.domain.text.fold) of the searchable fields
 
     @property

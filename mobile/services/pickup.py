@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
 from pydantic import ValidationError
 
-from api_client.domain.geo import gps_warnings, haversine_m
 from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
-from api_client.domain.signature import signature_problem
 from api_client.domain.timeliness import add_working_days, appointment_for
 from api_client.models import (
     FailedPayload,
@@ -27,26 +23,15 @@ from api_client.models import (
     VisitFailed,
 )
 from mobile import store
-from mobile.media import resize_photo
 from mobile.receipt import RETURN_PLACES, ReceiptData
-from mobile.store.blobs import StagedBlob, stage_blob
-from mobile.vietqr import vietqr_payload
 
+from .flow import BankAccount, FlowError, FlowRules
 from .models import Draft, VisitDetail
 from .receipts import ReceiptInfo, ReceiptStore
 from .route import VN_TZ
 
 STEPS = ("identify", "checklist", "photos", "form", "fee", "signature", "gps")
 RECEIPT_STEP = len(STEPS)  # shown after completion
-
-
-@dataclass(frozen=True)
-class BankAccount:
-    """Where transfer fees go (the commune's account), for the VietQR code."""
-
-    bin: str
-    account: str
-    bank_name: str
 
 
 def bank_from_env() -> BankAccount | None:
@@ -56,14 +41,6 @@ def bank_from_env() -> BankAccount | None:
     if not bin_ or not account:
         return None
     return BankAccount(bin_, account, os.environ.get("DOORSTEP_BANK_NAME", "Agribank"))
-
-
-class FlowError(ValueError):
-    """A step's input is not acceptable; `errors` maps field keys to messages."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def parse_date(value: str) -> date | None:
@@ -87,7 +64,7 @@ def next_working_day() -> str:
     return add_working_days(vn_now().date() + timedelta(days=1), 0).isoformat()
 
 
-class PickupService:
+class PickupService(FlowRules):
     """Everything the pickup, supplement and failed-visit screens do besides drawing."""
 
     def __init__(
@@ -97,10 +74,8 @@ class PickupService:
         bank: BankAccount | None = None,
         on_recorded=None,
     ) -> None:
-        self.db = db
+        super().__init__(db, bank, on_recorded)
         self.receipts = receipts
-        self.bank = bank
-        self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
 
     # -- drafts -------------------------------------------------------------------------
     def existing_draft(self, visit_id: int) -> Draft | None:
@@ -184,18 +159,7 @@ class PickupService:
 
     async def add_photo(self, draft: Draft, document_code: str, raw: bytes) -> dict:
         """Resize, store durably on the phone and link the photo to its checklist item."""
-        try:
-            small = await asyncio.to_thread(resize_photo, raw)
-        except Exception as exc:  # noqa: BLE001 - Pillow raises many types for a bad file
-            raise FlowError({document_code: "Không đọc được ảnh, vui lòng chụp lại."}) from exc
-        staged = await asyncio.to_thread(stage_blob, self.db, small, "image/jpeg")
-        photo = {
-            "sha256": staged.sha256,
-            "size": staged.size,
-            "mime": staged.mime,
-            "path": staged.path,
-            "document_code": document_code,
-        }
+        photo = {**await self.stage_photo(raw, document_code), "document_code": document_code}
         draft.data.setdefault("photos", {})[document_code] = photo
         self.save(draft)
         return photo
@@ -255,73 +219,7 @@ class PickupService:
         """Fee in VND from the catalogue rule."""
         return proc.fee.fee_for(max(1, pages)) if proc else 0
 
-    def vietqr(self, amount: int, dossier_code: str) -> tuple[str, BankAccount] | None:
-        """Transfer QR payload (amount, dossier code in the note) when the unit has an account."""
-        if not self.bank or amount <= 0:
-            return None
-        try:
-            return vietqr_payload(
-                self.bank.bin, self.bank.account, amount, f"LE PHI {dossier_code}"
-            ), self.bank
-        except ValueError:
-            return None
-
-    @staticmethod
-    def check_payment(amount: int, method: str | None, receipt_no: str) -> dict | None:
-        """The Payment of the event (None when free) or FlowError."""
-        if amount <= 0:
-            return None
-        errors = {}
-        if method not in ("cash", "transfer"):
-            errors["method"] = "Chọn hình thức nộp."
-        if not (receipt_no or "").strip():
-            errors["receipt_no"] = "Cần nhập số biên lai."
-        if errors:
-            raise FlowError(errors)
-        return {"method": method, "amount_vnd": amount, "receipt_no": receipt_no.strip()}
-
-    @staticmethod
-    def check_signature(encoded: str, officer_confirmed: bool) -> None:
-        """Empty or trivial signatures are refused (domain.signature)."""
-        errors = {}
-        problem = signature_problem(encoded or "")
-        if problem:
-            errors["signature"] = problem
-        if not officer_confirmed:
-            errors["officer"] = "Cán bộ cần xác nhận."
-        if errors:
-            raise FlowError(errors)
-
-    @staticmethod
-    def evaluate_fix(detail: VisitDetail, fix: dict | None) -> tuple[float | None, list[str]]:
-        """Distance to the household and the GPS rules the fix breaks."""
-        if fix is None:
-            return None, gps_warnings(None, None)
-        dist = None
-        if detail.row.lat is not None and detail.row.lon is not None:
-            dist = haversine_m(fix["lat"], fix["lon"], detail.row.lat, detail.row.lon)
-        return dist, gps_warnings(fix["accuracy_m"], dist)
-
-    @staticmethod
-    def gps_check(gps: dict) -> dict:
-        """The GpsCheck of the event, or FlowError when a reason is needed and missing."""
-        fix, warnings, reason = gps.get("fix"), gps.get("warnings") or [], gps.get("reason")
-        if (fix is None or warnings) and not reason:
-            raise FlowError({"reason": "Vị trí GPS không đạt hoặc không có: cần chọn lý do."})
-        return {
-            "fix": fix,
-            "warnings": list(warnings),
-            "reason": reason or None,
-            "reason_note": (gps.get("reason_note") or None),
-        }
-
     # -- finishing ----------------------------------------------------------------------
-    def _record(self, event, blobs=()) -> str:
-        event_id = store.record_action(self.db, event, blobs=blobs)
-        if self.on_recorded:
-            self.on_recorded()
-        return event_id
-
     def complete(self, draft: Draft, detail: VisitDetail, officer_name: str) -> ReceiptInfo:
         """Write the pickup event (record + outbox atomically), then the receipt PDF."""
         data = draft.data
@@ -368,8 +266,7 @@ class PickupService:
             )
         except ValidationError as exc:
             raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
-        blobs = [StagedBlob(p["sha256"], p["size"], p["mime"], p.get("path"), None) for p in photos]
-        self._record(event, blobs)
+        self._record(event, self.staged(photos))
         return self.write_receipt(detail, data, occurred, officer_name)
 
     def write_receipt(

@@ -73,6 +73,32 @@ class ReceiptStore:
             lookup_url(entry["code"]),
         )
 
+    def save_document(self, key: str, owner_id: int, pdf: bytes, code: str) -> ReceiptInfo:
+        """Store another PDF (letter, tracking log) under `key`, served like receipts (same file names)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{owner_id}-{secrets.token_hex(8)}.pdf"
+        (self.folder / name).write_bytes(pdf)
+        index = self._index()
+        old = index.get(key)
+        if old and SAFE_NAME.match(old.get("file", "")):
+            (self.folder / old["file"]).unlink(missing_ok=True)
+        index[key] = {"file": name, "code": code, "appointment": ""}
+        tmp = self.folder / "index.json.tmp"
+        tmp.write_text(json.dumps(index, ensure_ascii=False))
+        tmp.replace(self.folder / "index.json")
+        return self.get_document(key, owner_id)  # type: ignore[return-value]
+
+    def get_document(self, key: str, owner_id: int) -> ReceiptInfo | None:
+        """A PDF stored with save_document, or None."""
+        entry = self._index().get(key)
+        if not entry or not SAFE_NAME.match(entry.get("file", "")):
+            return None
+        path = self.folder / entry["file"]
+        if not path.exists():
+            return None
+        url = f"{self.url_prefix}/{entry['file']}" if self.url_prefix else None
+        return ReceiptInfo(owner_id, entry["code"], path, url, "", "", lookup_url(entry["code"]))
+
     def url(self, visit_id: int) -> str | None:
         """Download URL (web) of a visit's receipt, or None."""
         info = self.get(visit_id)

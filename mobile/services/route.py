@@ -60,6 +60,10 @@ class RouteService:
     def _hamlets(self) -> dict[int, str]:
         return {u.id: u.name for u in store.list_units(self.db)}
 
+    def rows_for(self, visits: list[VisitPublic]) -> list[VisitRow]:
+        """Route rows (names, codes, statuses) for any cached visits."""
+        return self._rows_for(visits)
+
     def _rows_for(self, visits: list[VisitPublic]) -> list[VisitRow]:
         if not visits:
             return []
@@ -101,6 +105,7 @@ class RouteService:
                 lon=c.get("lon"),
                 attempts=v.attempts,
                 local_pending=v.id in pending,
+                notice=v.notice,
             )
             row.search_key = fold(
                 " ".join(

@@ -18,7 +18,8 @@ class Navigator(Protocol):
     """Screen switching, implemented by the app shell."""
 
     def go(self, screen: str, **params: Any) -> None:
-        """Show `screen` ('login', 'route', 'detail', 'pickup', 'failed', 'conflicts')."""
+        """Show `screen` ('login', 'route', 'detail', 'pickup', 'delivery', 'failed', 'conflicts',
+        'handovers', 'tracking')."""
         ...
 
     def toast(self, message: str, error: bool = False) -> None:

@@ -7,12 +7,28 @@ import flet as ft
 from api_client.domain.lifecycle import STATUS_LABELS_VI, DossierStatus
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, big_button, document_label, title
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, WARN, big_button, document_label, title
 
 
 def maps_url(lat: float, lon: float) -> str:
     """A link any phone opens in its maps app."""
     return f"https://www.google.com/maps?q={lat:.6f},{lon:.6f}"
+
+
+def notice_box(label: str, text: str) -> ft.Control:
+    """The desk's notice on a visit (apology, new date), framed so it is not missed."""
+    return ft.Container(
+        border=ft.Border.all(2, WARN),
+        border_radius=8,
+        padding=8,
+        key="visit-notice",
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.CAMPAIGN, color=WARN),
+                ft.Text(f"{label}: {text}", color=WARN, weight=ft.FontWeight.BOLD, expand=True),
+            ]
+        ),
+    )
 
 
 class DetailView:
@@ -47,6 +63,8 @@ class DetailView:
             return ft.Column([back, ft.Text(t("no_visits"))])
         r = d.row
         items: list[ft.Control] = [back, title(r.citizen_name)]
+        if r.notice:
+            items.append(notice_box(t("notice"), r.notice))
         items.append(self._line(t("dossier_code"), r.dossier_code))
         items.append(self._line(t("procedure"), r.procedure_name))
         items.append(
@@ -117,7 +135,13 @@ class DetailView:
                 )
             )
         elif r.is_open:
-            items.append(ft.Text(t("delivery_not_here"), color=MUTED))
+            draft = svc.delivery.existing_draft(self.visit_id)
+            label = t("resume_delivery", n=draft.step + 1) if draft else t("start_delivery")
+            items.append(
+                big_button(
+                    label, lambda e: self.ctx.nav.go("delivery", visit_id=self.visit_id), key="start-delivery"
+                )
+            )
         if r.is_open:
             items.append(
                 big_button(
@@ -140,6 +164,30 @@ class DetailView:
             items.append(ft.Text(t("visit_closed"), color=MUTED))
         else:
             items.append(ft.Text(t("visit_closed"), color=MUTED))
+        if r.kind == "delivery" and not r.is_open and (url := svc.delivery.letter_url(self.visit_id)):
+            items.append(
+                ft.OutlinedButton(
+                    content=t(
+                        "letter_pdf",
+                        letter=svc.delivery.letter_name(d.procedure.letter if d.procedure else ""),
+                    ),
+                    icon=ft.Icons.PICTURE_AS_PDF,
+                    height=TOUCH,
+                    url=url,
+                    key="letter-link",
+                )
+            )
+        items.append(
+            ft.OutlinedButton(
+                content=t("tracking_log"),
+                icon=ft.Icons.RECEIPT_LONG,
+                height=TOUCH,
+                on_click=lambda e: self.ctx.nav.go(
+                    "tracking", dossier_id=r.dossier_id, visit_id=self.visit_id
+                ),
+                key="tracking-log",
+            )
+        )
         return ft.Container(
             padding=12, expand=True, content=ft.ListView(controls=items, spacing=8, expand=True)
         )

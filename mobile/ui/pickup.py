@@ -5,13 +5,12 @@ from __future__ import annotations
 import flet as ft
 
 from api_client.models import FeeKind
-from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
-from mobile.services.location import LocationError
 from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError, next_working_day
 from mobile.ui.context import ViewContext
 from mobile.ui.signature_pad import SignaturePad
-from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, big_button, document_label, error_text
+from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, photo_box
+from mobile.ui.theme import MUTED, OK, PRIMARY, TOUCH, WARN, big_button, document_label, error_text
 
 STEP_TITLES = (
     "step_identify",
@@ -23,19 +22,7 @@ STEP_TITLES = (
     "step_gps",
     "step_receipt",
 )
-GPS_REASONS = (
-    "indoors",
-    "device_gps_weak",
-    "citizen_moved",
-    "met_elsewhere",
-    "registered_location_wrong",
-    "no_gps_permission",
-    "other",
-)
-PAD_W, PAD_H = 340, 180
-
-
-class PickupView:
+class PickupView(FeeStep, SignatureStep, GpsStep):
     """Steps 1-8 of a home pickup; every 'Tiếp tục' validates, saves the draft and moves on."""
 
     def __init__(self, ctx: ViewContext, visit_id: int) -> None:
@@ -294,32 +281,8 @@ class PickupView:
         photos = self.draft.data.get("photos", {})
         rows: list[ft.Control] = []
         for doc in self.svc.collected(self.proc, self.draft.data.get("checklist", {})):
-            p = photos.get(doc.code)
-            status = ft.Text(
-                t("photo_ok", kb=round(p["size"] / 1024)) if p else t("no_photo"),
-                color=OK if p else DANGER,
-                weight=ft.FontWeight.BOLD,
-            )
             rows.append(
-                ft.Container(
-                    border=ft.Border.all(1, "#9E9E9E"),
-                    border_radius=8,
-                    padding=8,
-                    content=ft.Column(
-                        [
-                            ft.Text(doc.name, weight=ft.FontWeight.BOLD),
-                            status,
-                            ft.OutlinedButton(
-                                content=t("take_photo"),
-                                icon=ft.Icons.PHOTO_CAMERA,
-                                height=TOUCH,
-                                data=doc.code,
-                                on_click=self._take,
-                                key=f"photo-{doc.code}",
-                            ),
-                        ]
-                    ),
-                )
+                photo_box(t, doc.name, photos.get(doc.code), self._take, f"photo-{doc.code}", doc.code)
             )
         return rows
 
@@ -406,216 +369,40 @@ class PickupView:
         except ValueError:
             return 1
 
-    def _fee(self) -> list[ft.Control]:
-        t = self.ctx.t
-        amount = self.svc.fee_amount(self.proc, self._pages())
-        fee_in = self.draft.data.setdefault("fee_input", {})
-        items: list[ft.Control] = []
+    def _fee_amount(self) -> int:
+        return self.svc.fee_amount(self.proc, self._pages())
+
+    def _fee_lead(self) -> list[ft.Control]:
         if self.proc and self.proc.fee.kind == FeeKind.PER_PAGE:
-            pages = self._field("pages", t("pages"), str(self._pages()), keyboard_type=ft.KeyboardType.NUMBER)
-            pages.on_change = self._pages_changed
-            items.append(pages)
-        if amount <= 0:
-            items.append(ft.Text(t("fee_free"), size=18, weight=ft.FontWeight.BOLD, color=OK))
-            if self.proc and self.proc.fee.note:
-                items.append(ft.Text(self.proc.fee.note, color=MUTED))
-            return items
-        items.append(ft.Text(t("fee_amount", amount=format_vnd(amount)), size=20, weight=ft.FontWeight.BOLD))
-        method = fee_in.get("method")
-        items.append(
-            ft.Row(
-                wrap=True,
-                controls=[
-                    (ft.FilledButton if method == m else ft.OutlinedButton)(
-                        content=t(f"pay_{m}"), height=TOUCH, data=m, on_click=self._method, key=f"pay-{m}"
-                    )
-                    for m in ("cash", "transfer")
-                ],
+            pages = self._field(
+                "pages", self.ctx.t("pages"), str(self._pages()), keyboard_type=ft.KeyboardType.NUMBER
             )
-        )
-        items.append(self._field("receipt_no", t("receipt_no"), fee_in.get("receipt_no", "")))
-        if method == "transfer":
-            qr = self.svc.vietqr(amount, self.detail.row.dossier_code)
-            if qr:
-                payload, bank = qr
-                items.append(ft.Text(t("vietqr_hint", bank=bank.bank_name, account=bank.account)))
-                items.append(ft.Image(src=qr_png(payload, box_size=5), width=220, height=220))
-                items.append(ft.Text(payload, size=10, color=MUTED, selectable=True))
+            pages.on_change = self._pages_changed
+            return [pages]
+        return []
+
+    def _fee_free(self) -> list[ft.Control]:
+        items = FeeStep._fee_free(self)
+        if self.proc and self.proc.fee.note:
+            items.append(ft.Text(self.proc.fee.note, color=MUTED))
         return items
 
     def _pages_changed(self, e: ft.Event) -> None:
         self._save_fields()
         self.render()
 
-    def _method(self, e: ft.Event) -> None:
-        self._save_fields()
-        self.draft.data.setdefault("fee_input", {})["method"] = e.control.data
-        self.svc.save(self.draft)
-        self.render()
-
     def _done_fee(self) -> None:
-        self._save_fields()
-        fee_in = self.draft.data.get("fee_input", {})
-        amount = self.svc.fee_amount(self.proc, self._pages())
+        FeeStep._done_fee(self)
         self.draft.data["pages"] = self._pages()
-        self.draft.data["payment"] = self.svc.check_payment(
-            amount, fee_in.get("method"), fee_in.get("receipt_no", "")
-        )
 
-    # -- 6 signature -----------------------------------------------------------------------------
-    def _signature(self) -> list[ft.Control]:
-        t = self.ctx.t
-        sig = self.draft.data.get("signature", {})
-        self.pad = SignaturePad(
-            PAD_W, PAD_H, label=t("sign_here"), on_change=self._sig_changed, initial=sig.get("strokes")
-        )
-        self._officer_ok = ft.Checkbox(
-            label=t("officer_confirms"),
-            value=bool(sig.get("officer_confirmed")),
-            key="officer-confirm",
-            on_change=self._sig_changed,
-        )
-        self._sig_status = ft.Text(self._sig_label(), color=MUTED, key="signature-status")
-        return [
-            ft.Text(t("sign_here")),
-            self.pad.control,
-            self._sig_status,
-            big_button(t("clear"), lambda e: self.pad.clear(), primary=False, key="clear-signature"),
-            self._officer_ok,
-        ]
-
-    def _sig_label(self) -> str:
-        n = len([s for s in self.pad.strokes if len(s) > 1]) if self.pad else 0
-        return self.ctx.t("signed_strokes", n=n) if n else self.ctx.t("not_signed")
-
-    def _sig_changed(self, _: object) -> None:
-        # saved on every stroke: a rotation or a crash must not make the citizen sign again
-        self.draft.data["signature"] = {
-            "width": PAD_W,
-            "height": PAD_H,
-            "strokes": self.pad.encoded() if self.pad else "",
-            "officer_confirmed": bool(self._officer_ok.value),
-        }
-        self.svc.save(self.draft)
-        self._sig_status.value = self._sig_label()
-
-    def _done_signature(self) -> None:
-        self._sig_changed(None)
-        sig = self.draft.data["signature"]
-        self.svc.check_signature(sig["strokes"], sig["officer_confirmed"])
-
-    # -- 7 GPS -------------------------------------------------------------------------------------
-    def _gps(self) -> list[ft.Control]:
-        t = self.ctx.t
-        gps = self.draft.data.setdefault("gps", {})
-        items: list[ft.Control] = []
-        if self.gps_busy:
-            items.append(ft.Row([ft.ProgressRing(width=24, height=24), ft.Text(t("gps_getting"))]))
-        elif gps.get("fix"):
-            fix = gps["fix"]
-            dist = gps.get("distance_m")
-            items.append(
-                ft.Text(
-                    t(
-                        "gps_fix",
-                        lat=f"{fix['lat']:.5f}",
-                        lon=f"{fix['lon']:.5f}",
-                        acc=f"{fix['accuracy_m']:.0f}",
-                        dist=f"{dist:.0f} m" if dist is not None else "?",
-                    ),
-                    size=15,
-                    key="gps-status",
-                )
-            )
-        elif "error" in gps:
-            items.append(ft.Text(t("gps_none", why=gps["error"]), color=DANGER, key="gps-status"))
-        warnings = gps.get("warnings") or []
-        if gps.get("fix") and not warnings and not self.gps_busy:
-            items.append(ft.Text(t("gps_good"), color=OK, weight=ft.FontWeight.BOLD))
-        for w in warnings:
-            items.append(ft.Text("⚠ " + t(f"warn_{w}"), color=WARN, weight=ft.FontWeight.BOLD))
-        if warnings:
-            items.append(ft.Text(t("gps_reason"), weight=ft.FontWeight.BOLD))
-            reason = gps.get("reason")
-            items.append(
-                ft.Row(
-                    wrap=True,
-                    controls=[
-                        (ft.FilledButton if reason == r else ft.OutlinedButton)(
-                            content=t(f"reason_{r}"),
-                            height=TOUCH,
-                            data=r,
-                            on_click=self._reason,
-                            key=f"reason-{r}",
-                        )
-                        for r in GPS_REASONS
-                    ],
-                )
-            )
-            items.append(self._field("reason_note", t("reason_note"), gps.get("reason_note", "")))
-        items.append(
-            big_button(
-                t("gps_retry"), self._retry_gps, primary=False, key="gps-retry", disabled=self.gps_busy
-            )
-        )
-        if not gps.get("fix") and "error" not in gps and not self.gps_busy:
-            self.ctx.run(self._acquire)  # the fix is taken automatically when the step opens
-        return items
-
-    async def _retry_gps(self, e: ft.Event) -> None:
-        await self._acquire()
-
-    async def _acquire(self) -> None:
-        if self.gps_busy:
-            return
-        self.gps_busy = True
-        self.render()
-        self._safe_update()
-        gps = self.draft.data.setdefault("gps", {})
-        try:
-            fix = await self.ctx.services.location.current_fix(15.0)
-            gps["fix"] = {
-                "lat": fix.lat,
-                "lon": fix.lon,
-                "accuracy_m": fix.accuracy_m,
-                "device_time": fix.device_time.isoformat(),
-            }
-            gps.pop("error", None)
-        except LocationError as exc:
-            gps["fix"] = None
-            gps["error"] = str(exc)
-        dist, warnings = self.svc.evaluate_fix(self.detail, gps.get("fix"))
-        gps["distance_m"], gps["warnings"] = dist, warnings
-        if not warnings:
-            gps["reason"] = None
-        self.gps_busy = False
-        self.svc.save(self.draft)
-        if self.draft.step == STEPS.index("gps"):
-            self.render()
-            self._safe_update()
-
-    def _safe_update(self) -> None:
-        try:
-            self.ctx.page.update()
-        except Exception:  # noqa: BLE001 - the officer navigated away meanwhile
-            pass
-
-    def _reason(self, e: ft.Event) -> None:
-        self._save_fields()
-        self.draft.data.setdefault("gps", {})["reason"] = e.control.data
-        self.svc.save(self.draft)
-        self.render()
+    # -- 6 signature, 7 GPS: shared steps (mobile.ui.steps) -------------------------------
+    def _on_gps_step(self) -> bool:
+        return self.draft.step == STEPS.index("gps")
 
     def _complete(self, e: ft.Event) -> None:
         if self.gps_busy:
             return
-        self._save_fields()
-        gps = self.draft.data.get("gps", {})
-        if (gps.get("warnings") or not gps.get("fix")) and not gps.get("reason"):
-            self._fail(self.ctx.t("err_gps_reason"))
-            return
-        if gps.get("reason") == "other" and not (gps.get("reason_note") or "").strip():
-            self._fail(self.ctx.t("err_note"))
+        if not self._gps_ready():
             return
         try:
             self.receipt = self.svc.complete(self.draft, self.detail, self.ctx.services.officer_name())

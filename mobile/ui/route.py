@@ -30,6 +30,20 @@ def fmt_date(iso: str) -> str:
     return f"{d}/{m}/{y}"
 
 
+def fmt_time(iso: str | None) -> str:
+    """An ISO timestamp from the server (UTC) as Vietnam time '26/11/2026 22:56'."""
+    from datetime import datetime
+
+    from mobile.services.route import VN_TZ
+
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return iso
+
+
 class RouteView:
     """The officer's home screen."""
 
@@ -77,6 +91,14 @@ class RouteView:
                     on_click=self._refresh_position,
                     width=TOUCH,
                     height=TOUCH,
+                ),
+                ft.IconButton(
+                    ft.Icons.SWAP_HORIZ,
+                    tooltip=t("handovers"),
+                    on_click=lambda e: self.ctx.nav.go("handovers"),
+                    width=TOUCH,
+                    height=TOUCH,
+                    key="open-handovers",
                 ),
                 toggle,
             ]
@@ -187,6 +209,13 @@ class RouteView:
                     ),
                     ft.Text(f"{r.procedure_name} · {r.dossier_code}", size=14),
                     ft.Text(f"{r.hamlet} · {r.address}", size=14, color=MUTED),
+                    ft.Text(
+                        f"⚑ {t('notice')}: {r.notice}",
+                        size=14,
+                        color=WARN,
+                        weight=ft.FontWeight.BOLD,
+                        visible=bool(r.notice),
+                    ),
                     ft.Row(
                         [
                             due,

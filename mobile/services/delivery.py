@@ -1,0 +1,247 @@
+"""The delivery flow's rules and persistence: return a result at home, a draft saved at every step."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+from pydantic import ValidationError
+
+from api_client.documents.letters import LetterError, letter_title, render_letter
+from api_client.domain.identity import IdentityError, check_citizen_id
+from api_client.models import DeliveryCompleted, DeliveryPayload
+from mobile import qr_reader, store
+
+from .flow import BankAccount, FlowError, FlowRules
+from .models import Draft, VisitDetail
+from .receipts import ReceiptInfo, ReceiptStore
+from .route import VN_TZ
+
+STEPS = ("recipient", "receipt_code", "fee", "handover", "signature", "gps")
+DONE_STEP = len(STEPS)  # shown after completion
+RELATIONSHIPS = ("spouse", "parent", "child", "sibling", "relative", "other")
+
+
+def _commune(unit_name: str) -> str:
+    """'An Phú' -> 'xã An Phú' (how letters name the commune)."""
+    lowered = unit_name.lower()
+    for prefix in ("xã ", "phường ", "thị trấn ", "đặc khu "):
+        if lowered.startswith(prefix):
+            return prefix + unit_name[len(prefix) :]
+    return f"xã {unit_name}" if unit_name else "xã"
+
+
+class DeliveryService(FlowRules):
+    """Everything the delivery screens do besides drawing (reads the phone's store only)."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        documents: ReceiptStore,
+        bank: BankAccount | None = None,
+        on_recorded: Any = None,
+    ) -> None:
+        super().__init__(db, bank, on_recorded)
+        self.documents = documents  # letters are served like receipts
+
+    # -- drafts -------------------------------------------------------------------------
+    def existing_draft(self, visit_id: int) -> Draft | None:
+        """The saved draft, or None when the delivery was never started."""
+        d = store.load_draft(self.db, visit_id)
+        if d is None:
+            return None
+        step = STEPS.index(d.step) if d.step in STEPS else 0
+        return Draft(visit_id, step, dict(d.data))
+
+    def load(self, visit_id: int, detail: VisitDetail | None = None) -> Draft:
+        """Resume the draft, or start one (the applicant's name pre-filled, ID left to check)."""
+        existing = self.existing_draft(visit_id)
+        if existing:
+            return existing
+        data: dict[str, Any] = {"recipient": {"kind": "applicant", "full_name": "", "id_number": ""}}
+        if detail:
+            data["recipient"]["full_name"] = detail.row.citizen_name
+        draft = Draft(visit_id, 0, data)
+        self.save(draft)
+        return draft
+
+    def save(self, draft: Draft) -> None:
+        """Persist the draft now (every step and every significant change)."""
+        store.save_draft(self.db, draft.visit_id, STEPS[min(draft.step, len(STEPS) - 1)], draft.data)
+
+    # -- 1 recipient --------------------------------------------------------------------
+    @staticmethod
+    def check_recipient(detail: VisitDetail, values: dict[str, Any]) -> dict[str, Any]:
+        """The Recipient of the event (plus the photo dict), or FlowError with Vietnamese messages."""
+        errors: dict[str, str] = {}
+        kind = values.get("kind") or "applicant"
+        name = " ".join((values.get("full_name") or "").split())
+        if not name:
+            errors["full_name"] = "Họ tên người nhận không được để trống."
+        id_number = ""
+        try:
+            id_number = check_citizen_id(values.get("id_number") or "")
+        except IdentityError as exc:
+            errors["id_number"] = str(exc)
+        out: dict[str, Any] = {"kind": kind, "full_name": name, "id_number": id_number}
+        if kind == "applicant":
+            if id_number and id_number != detail.row.id_number:
+                errors["id_number"] = (
+                    "Số CCCD không khớp với người nộp hồ sơ. Nếu người nhận là người khác, "
+                    "chọn «Người được ủy quyền»."
+                )
+        else:
+            relationship = (values.get("relationship") or "").strip()
+            if not relationship:
+                errors["relationship"] = "Cần ghi quan hệ với người nộp hồ sơ."
+            photo = values.get("photo")
+            if not photo:
+                errors["photo"] = "Cần chụp giấy ủy quyền."
+            out.update(relationship=relationship, photo=photo)
+        if not values.get("confirmed"):
+            errors["confirmed"] = "Cần đánh dấu đã đối chiếu giấy tờ tùy thân."
+        if errors:
+            raise FlowError(errors)
+        return out
+
+    async def add_authorisation_photo(self, draft: Draft, raw: bytes) -> dict:
+        """The photo of the authorisation paper, stored durably and kept in the draft."""
+        photo = await self.stage_photo(raw, "photo")
+        draft.data.setdefault("recipient", {})["photo"] = photo
+        self.save(draft)
+        return photo
+
+    # -- 2 receipt code -----------------------------------------------------------------
+    @staticmethod
+    def check_receipt_code(detail: VisitDetail, code: str) -> str:
+        """The code on the citizen's slip must be this dossier's; a mismatch stops the delivery."""
+        code = (code or "").strip()
+        if not code:
+            raise FlowError({"receipt_code": "Cần nhập mã hồ sơ trên giấy tiếp nhận."})
+        if code.casefold() != detail.row.dossier_code.casefold():
+            raise FlowError(
+                {
+                    "receipt_code": f"Mã trên giấy tiếp nhận ({code}) không khớp với hồ sơ "
+                    f"{detail.row.dossier_code}. Dừng trả kết quả: không giao giấy tờ."
+                }
+            )
+        return detail.row.dossier_code
+
+    @staticmethod
+    def qr_available() -> bool:
+        """Whether a photo of the slip's QR can be decoded on this device."""
+        return qr_reader.available()
+
+    @staticmethod
+    async def read_receipt_qr(raw: bytes) -> str:
+        """The dossier code read from a photo of the slip's QR code, or FlowError."""
+        texts = await asyncio.to_thread(qr_reader.decode_qr, raw)
+        if not texts:
+            raise FlowError({"receipt_code": "Không đọc được mã QR trong ảnh. Hãy chụp rõ hơn hoặc nhập mã."})
+        return qr_reader.code_from_text(texts[0])
+
+    # -- 3 fee --------------------------------------------------------------------------
+    def owed(self, detail: VisitDetail) -> int:
+        """The fee still owed on the dossier (fee_vnd - fee_paid_vnd), never negative."""
+        d = store.get_dossier(self.db, detail.row.dossier_id)
+        return max(0, (d.fee_vnd - d.fee_paid_vnd) if d else 0)
+
+    # -- 4 handover and letter ----------------------------------------------------------
+    @staticmethod
+    def letter_kind(detail: VisitDetail) -> str | None:
+        """'congratulation' (marriage), 'condolence' (death) or None."""
+        return detail.procedure.letter if detail.procedure else None
+
+    @staticmethod
+    def letter_name(kind: str) -> str:
+        """'Thư chúc mừng' / 'Thư chia buồn'."""
+        return letter_title(kind)
+
+    def letter(self, detail: VisitDetail, officer_name: str) -> ReceiptInfo | None:
+        """The letter PDF for this visit, rendered on the phone (offline) the first time."""
+        kind = self.letter_kind(detail)
+        if not kind:
+            return None
+        key = f"letter:{detail.row.visit_id}"
+        existing = self.documents.get_document(key, detail.row.visit_id)
+        if existing:
+            return existing
+        commune = _commune(detail.unit_name)
+        today = datetime.now(VN_TZ).date()
+        values = {
+            "citizen_names": detail.row.citizen_name,
+            "commune": commune,
+            "commune_upper": commune.upper(),
+            "commune_name": detail.unit_name,
+            "day": f"{today.day:02d}",
+            "month": f"{today.month:02d}",
+            "year": str(today.year),
+            "date": f"{today:%d/%m/%Y}",
+            "officer": officer_name,
+            "result_document": detail.procedure.result_document if detail.procedure else "",
+            "dossier_code": detail.row.dossier_code,
+            "deceased": "người thân của gia đình",
+        }
+        try:
+            pdf = render_letter(kind, values)
+        except LetterError:
+            return None  # a broken template must not block the result itself
+        return self.documents.save_document(key, detail.row.visit_id, pdf, detail.row.dossier_code)
+
+    async def add_handover_photo(self, draft: Draft, raw: bytes) -> dict:
+        """An optional photo of the handover."""
+        photo = {**await self.stage_photo(raw, "handover_photo"), "document_code": "handover"}
+        draft.data["handover_photo"] = photo
+        self.save(draft)
+        return photo
+
+    # -- finishing ----------------------------------------------------------------------
+    def complete(self, draft: Draft, detail: VisitDetail) -> str:
+        """Write the delivery event (record + outbox atomically) and trigger a sync."""
+        data = draft.data
+        rec = data["recipient"]
+        recipient: dict[str, Any] = {
+            "kind": rec["kind"],
+            "full_name": rec["full_name"],
+            "id_number": rec["id_number"],
+        }
+        blobs = []
+        if rec["kind"] == "authorised":
+            recipient.update(relationship=rec["relationship"], authorisation_photo=rec["photo"]["sha256"])
+            blobs.append(rec["photo"])
+        photos = [data["handover_photo"]] if data.get("handover_photo") else []
+        payload = {
+            "recipient": recipient,
+            "receipt_code": data["receipt_code"]["value"],
+            "payment": data.get("payment"),
+            "letter_handed": bool(data.get("letter_handed")),
+            "signature": {
+                "width": data["signature"]["width"],
+                "height": data["signature"]["height"],
+                "strokes": data["signature"]["strokes"],
+                "signer_name": rec["full_name"],
+            },
+            "gps": self.gps_check(data.get("gps", {})),
+            "photos": [
+                {"sha256": p["sha256"], "size": p["size"], "mime": p["mime"], "document_code": "handover"}
+                for p in photos
+            ],
+        }
+        try:
+            event = DeliveryCompleted(
+                id=uuid.uuid4(),
+                visit_id=draft.visit_id,
+                occurred_at=datetime.now(UTC),
+                payload=DeliveryPayload.model_validate(payload),
+            )
+        except ValidationError as exc:
+            raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
+        return self._record(event, self.staged(blobs + photos))
+
+    def letter_url(self, visit_id: int) -> str | None:
+        """Download URL (web) of a visit's letter once rendered, or None."""
+        info = self.documents.get_document(f"letter:{visit_id}", visit_id)
+        return info.url if info else None

@@ -1,0 +1,135 @@
+"""Rules shared by the door-step flows (pickup, delivery): fee, signature, GPS, photos, recording."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from api_client.domain.geo import gps_warnings, haversine_m
+from api_client.domain.signature import signature_problem
+from mobile import store
+from mobile.media import resize_photo
+from mobile.store.blobs import StagedBlob, stage_blob
+from mobile.vietqr import vietqr_payload
+
+from .models import VisitDetail
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """Where transfer fees go (the commune's account), for the VietQR code."""
+
+    bin: str
+    account: str
+    bank_name: str
+
+
+class FlowError(ValueError):
+    """A step's input is not acceptable; `errors` maps field keys to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class FlowRules:
+    """The evidence rules every door-step flow applies the same way, and how it records its event."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        bank: BankAccount | None = None,
+        on_recorded: Callable[[], Any] | None = None,
+    ) -> None:
+        self.db = db
+        self.bank = bank
+        self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
+
+    # -- photos -------------------------------------------------------------------------
+    async def stage_photo(self, raw: bytes, error_key: str) -> dict:
+        """Resize and store a photo durably on the phone; the dict goes into the draft."""
+        try:
+            small = await asyncio.to_thread(resize_photo, raw)
+        except Exception as exc:  # noqa: BLE001 - Pillow raises many types for a bad file
+            raise FlowError({error_key: "Không đọc được ảnh, vui lòng chụp lại."}) from exc
+        staged = await asyncio.to_thread(stage_blob, self.db, small, "image/jpeg")
+        return {"sha256": staged.sha256, "size": staged.size, "mime": staged.mime, "path": staged.path}
+
+    @staticmethod
+    def staged(photos: Iterable[dict]) -> list[StagedBlob]:
+        """Draft photo dicts as blobs for record_action."""
+        return [StagedBlob(p["sha256"], p["size"], p["mime"], p.get("path"), None) for p in photos]
+
+    # -- fee ----------------------------------------------------------------------------
+    def vietqr(self, amount: int, dossier_code: str) -> tuple[str, BankAccount] | None:
+        """Transfer QR payload (amount, dossier code in the note) when the unit has an account."""
+        if not self.bank or amount <= 0:
+            return None
+        try:
+            return vietqr_payload(
+                self.bank.bin, self.bank.account, amount, f"LE PHI {dossier_code}"
+            ), self.bank
+        except ValueError:
+            return None
+
+    @staticmethod
+    def check_payment(amount: int, method: str | None, receipt_no: str) -> dict | None:
+        """The Payment of the event (None when free) or FlowError."""
+        if amount <= 0:
+            return None
+        errors = {}
+        if method not in ("cash", "transfer"):
+            errors["method"] = "Chọn hình thức nộp."
+        if not (receipt_no or "").strip():
+            errors["receipt_no"] = "Cần nhập số biên lai."
+        if errors:
+            raise FlowError(errors)
+        return {"method": method, "amount_vnd": amount, "receipt_no": receipt_no.strip()}
+
+    # -- signature ----------------------------------------------------------------------
+    @staticmethod
+    def check_signature(encoded: str, officer_confirmed: bool) -> None:
+        """Empty or trivial signatures are refused (domain.signature)."""
+        errors = {}
+        problem = signature_problem(encoded or "")
+        if problem:
+            errors["signature"] = problem
+        if not officer_confirmed:
+            errors["officer"] = "Cán bộ cần xác nhận."
+        if errors:
+            raise FlowError(errors)
+
+    # -- GPS ----------------------------------------------------------------------------
+    @staticmethod
+    def evaluate_fix(detail: VisitDetail, fix: dict | None) -> tuple[float | None, list[str]]:
+        """Distance to the household and the GPS rules the fix breaks."""
+        if fix is None:
+            return None, gps_warnings(None, None)
+        dist = None
+        if detail.row.lat is not None and detail.row.lon is not None:
+            dist = haversine_m(fix["lat"], fix["lon"], detail.row.lat, detail.row.lon)
+        return dist, gps_warnings(fix["accuracy_m"], dist)
+
+    @staticmethod
+    def gps_check(gps: dict) -> dict:
+        """The GpsCheck of the event, or FlowError when a reason is needed and missing."""
+        fix, warnings, reason = gps.get("fix"), gps.get("warnings") or [], gps.get("reason")
+        if (fix is None or warnings) and not reason:
+            raise FlowError({"reason": "Vị trí GPS không đạt hoặc không có: cần chọn lý do."})
+        return {
+            "fix": fix,
+            "warnings": list(warnings),
+            "reason": reason or None,
+            "reason_note": (gps.get("reason_note") or None),
+        }
+
+    # -- recording ----------------------------------------------------------------------
+    def _record(self, event: Any, blobs: Iterable[StagedBlob] = ()) -> str:
+        event_id = store.record_action(self.db, event, blobs=blobs)
+        if self.on_recorded:
+            self.on_recorded()
+        return event_id

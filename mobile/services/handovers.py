@@ -1,0 +1,145 @@
+"""Chain of custody on the phone: handovers with the desk (online only) and a dossier's tracking log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from api_client.client import Client
+from api_client.errors import APIConnectionError, APIStatusError
+from api_client.models import HandoverPublic, Role, TrackingLog
+from mobile import store
+
+from .api import make_client
+from .flow import FlowError
+from .receipts import ReceiptInfo, ReceiptStore
+
+T = TypeVar("T")
+
+
+class NeedsConnection(Exception):
+    """The server could not be reached: handovers and the tracking log are online-only."""
+
+
+@dataclass
+class CustodyItem:
+    """A dossier the officer holds or is about to take: what the handover list shows."""
+
+    dossier_id: int
+    dossier_code: str
+    citizen_name: str
+    procedure_name: str
+    visit_id: int
+
+
+class HandoverService:
+    """Handovers and tracking logs through api_client.Client (views never see HTTP)."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        backend_url: str,
+        documents: ReceiptStore,
+        rows: Callable[[list[Any]], list[Any]],
+        client_factory: Callable[..., Client] = make_client,
+    ) -> None:
+        self.db = db
+        self.backend_url = backend_url
+        self.documents = documents
+        self._rows = rows  # RouteService._rows_for: visits -> VisitRow (names, codes, statuses)
+        self._client_factory = client_factory
+
+    # -- who am I -----------------------------------------------------------------------
+    def is_supervisor(self) -> bool:
+        """True when the logged-in account is a desk/supervisor account (it confirms handovers)."""
+        s = store.load_session(self.db)
+        return bool(s and s.officer.role == Role.SUPERVISOR)
+
+    def officer_id(self) -> int | None:
+        """The logged-in officer's id."""
+        s = store.load_session(self.db)
+        return s.officer.id if s else None
+
+    # -- what to hand over (local store: works offline) ---------------------------------
+    def _items(self, kind: str, status: str | None, dossier_status: int) -> list[CustodyItem]:
+        visits = [
+            v
+            for v in store.list_visits(self.db)
+            if v.kind.value == kind and (status is None or v.status.value == status)
+        ]
+        out: dict[int, CustodyItem] = {}
+        for r in self._rows(visits):
+            if r.dossier_status == dossier_status and (status is not None or r.is_open):
+                out[r.dossier_id] = CustodyItem(
+                    r.dossier_id, r.dossier_code, r.citizen_name, r.procedure_name, r.visit_id
+                )
+        return sorted(out.values(), key=lambda i: i.dossier_code)
+
+    def to_take_out(self) -> list[CustodyItem]:
+        """Results ready (status 9) of my open delivery visits: to collect from the desk."""
+        return self._items("delivery", None, 9)
+
+    def to_bring_in(self) -> list[CustodyItem]:
+        """Dossiers I received at the door (status 2): to hand in at the desk."""
+        return self._items("pickup", "completed", 2)
+
+    # -- online calls -------------------------------------------------------------------
+    async def _call(self, fn: Callable[[Client], T]) -> T:
+        s = store.load_session(self.db)
+        if s is None:
+            raise NeedsConnection("no session")
+
+        def run() -> T:
+            with self._client_factory(self.backend_url, s.token) as api:
+                return fn(api)
+
+        try:
+            return await asyncio.to_thread(run)
+        except APIConnectionError as exc:
+            raise NeedsConnection(str(exc)) from exc
+        except APIStatusError as exc:
+            raise FlowError({"api": exc.detail or str(exc)}) from exc
+
+    async def create(
+        self, direction: str, dossier_ids: list[int], counterpart: str, note: str = ""
+    ) -> HandoverPublic:
+        """Record a handover (my side confirmed now); FlowError for bad input, NeedsConnection offline."""
+        errors = {}
+        if not dossier_ids:
+            errors["dossiers"] = "Chọn ít nhất một hồ sơ."
+        if not (counterpart or "").strip().isdigit():
+            errors["counterpart"] = "Nhập mã số cán bộ một cửa (số)."
+        if errors:
+            raise FlowError(errors)
+        body = {
+            "direction": direction,
+            "dossier_ids": dossier_ids,
+            "counterpart_id": int(counterpart.strip()),
+            "note": (note or "").strip() or None,
+        }
+        return await self._call(lambda api: api.create_handover(body))
+
+    async def pending(self) -> list[HandoverPublic]:
+        """Handovers awaiting my confirmation."""
+        return await self._call(lambda api: api.list_handovers(pending=True))
+
+    async def recent(self) -> list[HandoverPublic]:
+        """Handovers I am a party to, newest first."""
+        return await self._call(lambda api: api.list_handovers())
+
+    async def confirm(self, handover_id: int) -> HandoverPublic:
+        """Confirm my side of a handover."""
+        return await self._call(lambda api: api.confirm_handover(handover_id))
+
+    async def tracking_log(self, dossier_id: int) -> TrackingLog:
+        """The dossier's tracking log (phiếu kiểm soát) from the server."""
+        return await self._call(lambda api: api.tracking_log(dossier_id))
+
+    async def tracking_pdf(self, dossier_id: int, dossier_code: str) -> ReceiptInfo:
+        """Fetch the tracking-log PDF and keep it on the device, served like receipts."""
+        pdf = await self._call(lambda api: api.tracking_log_pdf(dossier_id))
+        return self.documents.save_document(f"tracklog:{dossier_id}", dossier_id, pdf, dossier_code)

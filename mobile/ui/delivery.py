@@ -1,0 +1,467 @@
+"""The delivery flow (trả kết quả tại nhà), one step per screen, its draft saved at every step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from mobile.i18n import format_vnd
+from mobile.services.delivery import DONE_STEP, STEPS, FlowError
+from mobile.ui.context import ViewContext
+from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, photo_box
+from mobile.ui.theme import MUTED, OK, PRIMARY, TOUCH, WARN, big_button, error_text
+
+STEP_TITLES = (
+    "dstep_recipient",
+    "dstep_receipt_code",
+    "step_fee",
+    "dstep_handover",
+    "step_signature",
+    "step_gps",
+    "dstep_done",
+)
+# which draft bucket the text fields of a step are kept in before 'Tiếp tục'
+BUCKETS = {"recipient": "recipient", "receipt_code": "receipt_input", "fee": "fee_input", "gps": "gps"}
+
+
+class DeliveryView(FeeStep, SignatureStep, GpsStep):
+    """Steps 1-7 of a home delivery; every 'Tiếp tục' validates, saves the draft and moves on."""
+
+    officer_confirm_key = "officer_confirms_delivery"
+
+    def __init__(self, ctx: ViewContext, visit_id: int) -> None:
+        self.ctx = ctx
+        self.svc = ctx.services.delivery
+        self.detail = ctx.services.route.detail(visit_id)
+        self.visit_id = visit_id
+        self.draft = self.svc.load(visit_id, self.detail)
+        if self.detail is not None and not self.detail.row.is_open:
+            self.draft.step = DONE_STEP
+        self.fields: dict[str, ft.TextField] = {}
+        self.pad = None
+        self.gps_busy = False
+        self.stopped = False  # the receipt code did not match: only 'failed visit' is offered
+
+    def build(self) -> ft.Control:
+        """The flow's frame; each step gets a fresh scrolling column."""
+        if self.detail is None:
+            return ft.Text(self.ctx.t("no_visits"))
+        self.frame = ft.Container(expand=True)
+        self.render()
+        return ft.Container(
+            padding=12,
+            expand=True,
+            content=ft.Column(
+                [
+                    ft.Row(
+                        [
+                            ft.IconButton(
+                                ft.Icons.ARROW_BACK,
+                                tooltip=self.ctx.t("back"),
+                                width=TOUCH,
+                                height=TOUCH,
+                                on_click=lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
+                            ),
+                            ft.Text(
+                                f"{self.detail.row.citizen_name} · {self.detail.row.dossier_code}",
+                                size=14,
+                                color=MUTED,
+                                expand=True,
+                            ),
+                        ]
+                    ),
+                    self.frame,
+                ],
+                expand=True,
+                spacing=4,
+            ),
+        )
+
+    # -- frame ------------------------------------------------------------------------
+    def render(self) -> None:
+        """Draw the current step."""
+        t = self.ctx.t
+        step = self.draft.step
+        self.error = error_text()
+        self.fields = {}
+        header = ft.Text(
+            f"{t('step_of', i=step + 1, n=len(STEP_TITLES))}: {t(STEP_TITLES[step])}",
+            size=18,
+            weight=ft.FontWeight.BOLD,
+            color=PRIMARY,
+        )
+        renderer = [
+            self._recipient,
+            self._receipt_code,
+            self._fee,
+            self._handover,
+            self._signature,
+            self._gps,
+            self._done,
+        ][step]
+        content = ft.Column(renderer(), spacing=10)
+        nav: list[ft.Control] = []
+        if 0 < step < DONE_STEP:
+            nav.append(big_button(t("prev"), self._prev, primary=False, key="prev"))
+        if step < len(STEPS) - 1:
+            nav.append(big_button(t("next"), self._next, key="next"))
+        elif step == len(STEPS) - 1:
+            nav.append(big_button(t("complete_delivery"), self._complete, key="complete"))
+        if hasattr(self, "frame"):
+            # the step buttons stay pinned under the scrolling step: always in thumb reach
+            self.frame.content = ft.Column(
+                [
+                    ft.ListView(expand=True, spacing=10, controls=[header, content, self.error]),
+                    ft.Container(ft.Row(nav, wrap=True), padding=ft.Padding.only(top=6)),
+                ],
+                expand=True,
+                spacing=0,
+            )
+
+    def _fail(self, errors: dict[str, str] | str) -> None:
+        if isinstance(errors, str):
+            msg = errors
+        else:
+            for key, msg_ in errors.items():
+                if key in self.fields:
+                    self.fields[key].error = msg_
+            msg = "\n".join(errors.values())
+        self.error.value, self.error.visible = msg, True
+
+    def _field(self, key: str, label: str, value: str = "", **kw: Any) -> ft.TextField:
+        f = ft.TextField(label=label, value=value, key=f"field-{key}", on_blur=self._save_fields, **kw)
+        self.fields[key] = f
+        return f
+
+    def _save_fields(self, e: ft.Event | None = None) -> None:
+        """Keep typed text in the draft even before 'Tiếp tục' (a crash mid-form loses nothing)."""
+        step = STEPS[self.draft.step] if self.draft.step < len(STEPS) else ""
+        bucket = BUCKETS.get(step)
+        if not bucket:
+            return
+        target = self.draft.data.setdefault(bucket, {})
+        for k, f in self.fields.items():
+            target[k if bucket != "gps" else "reason_note"] = f.value or ""
+        self.svc.save(self.draft)
+
+    def _go(self, step: int) -> None:
+        self.draft.step = step
+        if step < len(STEPS):
+            self.svc.save(self.draft)
+        self.render()
+
+    def _prev(self, e: ft.Event) -> None:
+        self._save_fields()
+        self._go(max(0, self.draft.step - 1))
+
+    def _next(self, e: ft.Event) -> None:
+        handler = [
+            self._done_recipient,
+            self._done_receipt_code,
+            self._done_fee,
+            self._done_handover,
+            self._done_signature,
+        ][self.draft.step]
+        try:
+            handler()
+        except FlowError as exc:
+            self._fail(exc.errors)
+            return
+        self._go(self.draft.step + 1)
+
+    def _on_gps_step(self) -> bool:
+        return self.draft.step == STEPS.index("gps")
+
+    # -- 1 recipient --------------------------------------------------------------------
+    def _recipient(self) -> list[ft.Control]:
+        t = self.ctx.t
+        rec = self.draft.data.setdefault("recipient", {})
+        kind = rec.get("kind") or "applicant"
+        items: list[ft.Control] = [
+            ft.Row(
+                wrap=True,
+                controls=[
+                    (ft.FilledButton if kind == k else ft.OutlinedButton)(
+                        content=t(f"recipient_{k}"),
+                        height=TOUCH,
+                        data=k,
+                        on_click=self._pick_kind,
+                        key=f"recipient-{k}",
+                    )
+                    for k in ("applicant", "authorised")
+                ],
+            ),
+            ft.Text(
+                t("applicant_hint", name=self.detail.row.citizen_name)
+                if kind == "applicant"
+                else t("authorised_hint"),
+                color=MUTED,
+            ),
+            self._field("full_name", t("recipient_name"), rec.get("full_name", "")),
+            self._field(
+                "id_number",
+                t("id_number"),
+                rec.get("id_number", ""),
+                keyboard_type=ft.KeyboardType.NUMBER,
+                max_length=12,
+            ),
+        ]
+        if kind == "authorised":
+            items.append(self._field("relationship", t("relationship"), rec.get("relationship", "")))
+            items.append(
+                photo_box(t, t("authorisation_photo"), rec.get("photo"), self._take_auth, "auth-photo")
+            )
+        self._confirm = ft.Checkbox(
+            label=t("confirm_identity"),
+            value=bool(rec.get("confirmed")),
+            key="confirm-id",
+            on_change=self._confirm_changed,
+        )
+        items.append(self._confirm)
+        return items
+
+    def _pick_kind(self, e: ft.Event) -> None:
+        self._save_fields()
+        rec = self.draft.data.setdefault("recipient", {})
+        if rec.get("kind") != e.control.data:
+            rec["kind"] = e.control.data
+            # a different person: their name and ID are typed afresh
+            rec["full_name"] = self.detail.row.citizen_name if e.control.data == "applicant" else ""
+            rec["id_number"] = ""
+        self.svc.save(self.draft)
+        self.render()
+
+    def _confirm_changed(self, e: ft.Event) -> None:
+        self._save_fields()
+        self.draft.data.setdefault("recipient", {})["confirmed"] = bool(self._confirm.value)
+        self.svc.save(self.draft)
+
+    async def _take_auth(self, e: ft.Event) -> None:
+        self._save_fields()
+        raw = await self.ctx.services.photos.pick()
+        if not raw:
+            return
+        try:
+            await self.svc.add_authorisation_photo(self.draft, raw)
+        except FlowError as exc:
+            self._fail(exc.errors)
+            self.ctx.page.update()
+            return
+        self.render()
+        self.ctx.page.update()
+
+    def _done_recipient(self) -> None:
+        self._save_fields()
+        rec = self.draft.data["recipient"]
+        rec["confirmed"] = bool(self._confirm.value)
+        out = self.svc.check_recipient(self.detail, rec)
+        self.draft.data["recipient"] = {**rec, **out}
+
+    # -- 2 receipt code -----------------------------------------------------------------
+    def _receipt_code(self) -> list[ft.Control]:
+        t = self.ctx.t
+        typed = self.draft.data.get("receipt_input", {}).get("receipt_code", "")
+        items: list[ft.Control] = [
+            ft.Text(t("receipt_code_hint")),
+            self._field("receipt_code", t("receipt_code"), typed),
+        ]
+        if self.svc.qr_available():
+            items.append(
+                big_button(
+                    t("scan_qr"), self._scan, primary=False, key="scan-qr", icon=ft.Icons.QR_CODE_SCANNER
+                )
+            )
+        else:
+            items.append(ft.Text(t("qr_unavailable"), color=MUTED))
+        if self.stopped:
+            items.append(
+                ft.Container(
+                    border=ft.Border.all(2, WARN),
+                    border_radius=8,
+                    padding=10,
+                    content=ft.Column(
+                        [
+                            ft.Text(t("delivery_stopped"), color=WARN, weight=ft.FontWeight.BOLD),
+                            big_button(
+                                t("report_failed"),
+                                lambda e: self.ctx.nav.go("failed", visit_id=self.visit_id),
+                                primary=False,
+                                key="mismatch-failed",
+                            ),
+                        ]
+                    ),
+                )
+            )
+        return items
+
+    async def _scan(self, e: ft.Event) -> None:
+        raw = await self.ctx.services.photos.pick()
+        if not raw:
+            return
+        try:
+            code = await self.svc.read_receipt_qr(raw)
+        except FlowError as exc:
+            self._fail(exc.errors)
+            self.ctx.page.update()
+            return
+        self.draft.data.setdefault("receipt_input", {})["receipt_code"] = code
+        self.draft.data["receipt_input"]["source"] = "qr"
+        self.svc.save(self.draft)
+        self.render()
+        self.ctx.page.update()
+
+    def _done_receipt_code(self) -> None:
+        self._save_fields()
+        code = self.draft.data.get("receipt_input", {}).get("receipt_code", "")
+        try:
+            value = self.svc.check_receipt_code(self.detail, code)
+        except FlowError:
+            self.stopped = True
+            self.render()  # the stop box with the way out; the message is set after
+            raise
+        self.stopped = False
+        self.draft.data["receipt_code"] = {"value": value}
+
+    # -- 3 fee still owed ---------------------------------------------------------------
+    def _fee_amount(self) -> int:
+        return self.svc.owed(self.detail)
+
+    def _fee_free(self) -> list[ft.Control]:
+        return [ft.Text(self.ctx.t("fee_none_owed"), size=18, weight=ft.FontWeight.BOLD, color=OK)]
+
+    def _fee_lead(self) -> list[ft.Control]:
+        amount = self._fee_amount()
+        return (
+            [ft.Text(self.ctx.t("fee_owed_hint", amount=format_vnd(amount)), color=MUTED)] if amount else []
+        )
+
+    # -- 4 handover and letter ----------------------------------------------------------
+    def _handover(self) -> list[ft.Control]:
+        t = self.ctx.t
+        proc = self.detail.procedure
+        items: list[ft.Control] = [
+            ft.Text(
+                t("hand_result", doc=proc.result_document if proc else self.detail.row.procedure_name),
+                size=16,
+                weight=ft.FontWeight.BOLD,
+            )
+        ]
+        kind = self.svc.letter_kind(self.detail)
+        if kind:
+            name = self.svc.letter_name(kind)
+            letter = self.svc.letter(self.detail, self.ctx.services.officer_name())
+            box: list[ft.Control] = [
+                ft.Text(t("letter_reminder", letter=name), color=WARN, weight=ft.FontWeight.BOLD)
+            ]
+            if letter and letter.url:
+                box.append(
+                    ft.FilledButton(
+                        content=t("letter_pdf", letter=name),
+                        icon=ft.Icons.DOWNLOAD,
+                        height=TOUCH,
+                        url=letter.url,
+                        key="letter-pdf",
+                    )
+                )
+            elif letter:
+                box.append(ft.Text(t("pdf_saved", path=str(letter.path)), size=12, selectable=True))
+            box.append(
+                ft.Checkbox(
+                    label=t("letter_handed", letter=name),
+                    value=bool(self.draft.data.get("letter_handed")),
+                    key="letter-handed",
+                    on_change=self._letter_changed,
+                )
+            )
+            items.append(
+                ft.Container(
+                    border=ft.Border.all(2, WARN),
+                    border_radius=8,
+                    padding=10,
+                    content=ft.Column(box),
+                )
+            )
+        items.append(
+            photo_box(
+                t,
+                f"{t('handover_photo')} ({t('optional')})",
+                self.draft.data.get("handover_photo"),
+                self._take_handover,
+                "handover-photo",
+            )
+        )
+        return items
+
+    def _letter_changed(self, e: ft.Event) -> None:
+        self.draft.data["letter_handed"] = bool(e.control.value)
+        self.svc.save(self.draft)
+
+    async def _take_handover(self, e: ft.Event) -> None:
+        raw = await self.ctx.services.photos.pick()
+        if not raw:
+            return
+        try:
+            await self.svc.add_handover_photo(self.draft, raw)
+        except FlowError as exc:
+            self._fail(exc.errors)
+            self.ctx.page.update()
+            return
+        self.render()
+        self.ctx.page.update()
+
+    def _done_handover(self) -> None:
+        kind = self.svc.letter_kind(self.detail)
+        if kind and not self.draft.data.get("letter_handed") and not self.draft.data.get("letter_warned"):
+            # one reminder; a second 'Tiếp tục' records that the letter was not handed over
+            self.draft.data["letter_warned"] = True
+            self.svc.save(self.draft)
+            raise FlowError(
+                {"letter": self.ctx.t("err_letter_not_handed", letter=self.svc.letter_name(kind))}
+            )
+
+    # -- 6 complete -----------------------------------------------------------------------
+    def _complete(self, e: ft.Event) -> None:
+        if self.gps_busy or not self._gps_ready():
+            return
+        try:
+            self.svc.complete(self.draft, self.detail)
+        except FlowError as exc:
+            self._fail(exc.errors)
+            return
+        self.draft.step = DONE_STEP
+        self.render()
+        # recording notified the sync bar, which updated itself: send the new step explicitly
+        self.ctx.page.update()
+
+    # -- 7 done -----------------------------------------------------------------------------
+    def _done(self) -> list[ft.Control]:
+        t = self.ctx.t
+        items: list[ft.Control] = [
+            ft.Text(
+                t("delivered", code=self.detail.row.dossier_code),
+                size=18,
+                weight=ft.FontWeight.BOLD,
+                color=OK,
+                key="delivered",
+            )
+        ]
+        url = self.svc.letter_url(self.visit_id)
+        if url:
+            items.append(
+                ft.OutlinedButton(
+                    content=t(
+                        "letter_pdf", letter=self.svc.letter_name(self.svc.letter_kind(self.detail) or "")
+                    ),
+                    icon=ft.Icons.PICTURE_AS_PDF,
+                    height=TOUCH,
+                    url=url,
+                    key="letter-pdf",
+                )
+            )
+        items.append(
+            big_button(
+                t("back_to_route"), lambda e: self.ctx.nav.go("route"), primary=False, key="back-to-route"
+            )
+        )
+        return items

@@ -1,0 +1,13 @@
+"""Step components shared by the door-step flows (pickup, delivery): fee, signature, GPS, photo.
+
+Each is a mixin for a flow view that provides `ctx`, `svc` (a services.flow.FlowRules), `draft`,
+`detail`, `render()`, `_field()`, `_save_fields()` and `_fail()`, so both flows draw and
+validate these steps with the same code and the same control keys.
+"""
+
+from .fee import FeeStep
+from .gps import GPS_REASONS, GpsStep
+from .photo import photo_box
+from .signature import PAD_H, PAD_W, SignatureStep
+
+__all__ = ["GPS_REASONS", "PAD_H", "PAD_W", "FeeStep", "GpsStep", "SignatureStep", "photo_box"]
