@@ -23,6 +23,12 @@ from mobile.ui.handovers import HandoversView
 from mobile.ui.login import LoginView
 from mobile.ui.pickup import PickupView
 from mobile.ui.route import RouteView
+from mobile.ui.supervisor import nav as sup_nav
+from mobile.ui.supervisor.at_risk import AtRiskView
+from mobile.ui.supervisor.board import BoardView
+from mobile.ui.supervisor.common import WIDE
+from mobile.ui.supervisor.indicators import IndicatorsView
+from mobile.ui.supervisor.officer_day import OfficerDayView
 from mobile.ui.sync_bar import SyncBar
 from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme
 from mobile.ui.tracking import TrackingLogView
@@ -63,6 +69,9 @@ class Shell:
         self.current: tuple[str, dict[str, Any]] = ("login", {})
         self.view: Any = None
         self.route_state: dict | None = None
+        self.sup_state: dict[str, dict] = {}  # supervisor tabs' filters survive language switches
+        self._wide = self._is_wide()
+        page.on_resize = self._resized
         tr.subscribe(self._relabel)
         services.sync.on_synced(self._after_sync)
         page.add(
@@ -77,6 +86,11 @@ class Shell:
         if screen != "login" and self.services.auth.session() is None:
             notice = self.tr.t("session_expired") if self.services.auth.has_expired_session() else ""
             screen, params = "login", {"notice": notice}
+        supervisor = screen != "login" and self.services.supervision.is_supervisor()
+        if screen == "route" and supervisor:
+            screen = "sup_board"  # a supervisor's home is the board, never an officer's pickup route
+        if self.view is not None and hasattr(self.view, "dispose"):
+            self.view.dispose()
         self.current = (screen, params)
         first_sync = params.pop("first_sync", False)
         self._render_top()
@@ -100,12 +114,36 @@ class Shell:
             self.view = TrackingLogView(self.ctx, params["dossier_id"], params.get("visit_id"))
         elif screen == "conflicts":
             self.view = ConflictsView(self.ctx)
+        elif screen == "sup_board":
+            self.view = BoardView(self.ctx)
+        elif screen == "sup_officer":
+            self.view = OfficerDayView(self.ctx, params["officer_id"])
+        elif screen == "sup_at_risk":
+            risk = self.sup_state.setdefault("at_risk", {"kind": "due_today", "page": 1})
+            self.view = AtRiskView(self.ctx, risk)
+        elif screen == "sup_indicators":
+            self.view = IndicatorsView(self.ctx, self.sup_state.get("indicators"))
+            self.sup_state["indicators"] = self.view.state
         else:
             raise ValueError(screen)
-        self.body.content = self.view.build()
+        content = self.view.build()
+        if supervisor and screen in sup_nav.SCREENS:
+            content = sup_nav.frame(self.tr.t, screen, content, self._wide, lambda s: self.go(s))
+        self.body.content = content
         self.page.update()
         if first_sync:
             self.services.sync.request()
+
+    def _is_wide(self) -> bool:
+        return (self.page.width or 0) >= WIDE
+
+    def _resized(self, e: ft.Event) -> None:
+        # re-lay out supervisor screens only when crossing the breakpoint (a rebuild reloads data)
+        wide = self._is_wide()
+        if wide != self._wide:
+            self._wide = wide
+            if self.current[0] in sup_nav.SCREENS:
+                self.go(self.current[0], **self.current[1])
 
     def toast(self, message: str, error: bool = False) -> None:
         """A SnackBar message."""

@@ -18,6 +18,13 @@ from starlette.routing import Route
 from mobile.app import build_main
 from mobile.services.receipts import serve_path
 
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".geojson": "application/geo+json",
+    ".gpx": "application/gpx+xml",
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -40,7 +47,10 @@ def make_asgi_app(backend_url: str, data_dir: Path) -> Any:
         if path is None:
             return JSONResponse({"detail": "Không tìm thấy giấy tiếp nhận", "code": "not_found"}, 404)
         return FileResponse(
-            path, media_type="application/pdf", filename=path.name, headers={"Cache-Control": "no-store"}
+            path,
+            media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+            filename=path.name,
+            headers={"Cache-Control": "no-store"},
         )
 
     # before the SPA's catch-all static mount at "/", or it would answer with index.html

@@ -15,6 +15,7 @@ from .photos import PhotoService
 from .pickup import PickupService, bank_from_env
 from .receipts import ReceiptStore
 from .route import RouteService
+from .supervision import SupervisionService
 from .sync import SyncService
 
 
@@ -45,6 +46,7 @@ class Services:
             self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request
         )
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
+        self.supervision = SupervisionService(self.db, backend_url, self.receipts)
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""
@@ -53,6 +55,7 @@ class Services:
 
     def close(self) -> None:
         """Close the store connection (the tab went away)."""
+        self.supervision.close()
         try:
             self.db.conn.close()
         except Exception:  # noqa: BLE001 - closing twice is harmless

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from mobile.receipt import ReceiptData, lookup_url, qr_base64, receipt_pdf
 
-SAFE_NAME = re.compile(r"^[0-9]+-[0-9a-f]{16}\.pdf$")
+# PDFs, plus the supervisor's exports (tracks, indicator tables) served the same way
+DOC_TYPES = ("pdf", "geojson", "gpx", "csv", "xlsx")
+SAFE_NAME = re.compile(r"^[0-9]+-[0-9a-f]{16}\.(pdf|geojson|gpx|csv|xlsx)$")
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,12 @@ class ReceiptStore:
             lookup_url(entry["code"]),
         )
 
-    def save_document(self, key: str, owner_id: int, pdf: bytes, code: str) -> ReceiptInfo:
-        """Store another PDF (letter, tracking log) under `key`, served like receipts (same file names)."""
+    def save_document(self, key: str, owner_id: int, pdf: bytes, code: str, ext: str = "pdf") -> ReceiptInfo:
+        """Store another file (letter, tracking log, export) under `key`, served like receipts."""
+        if ext not in DOC_TYPES:
+            raise ValueError(ext)
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{owner_id}-{secrets.token_hex(8)}.pdf"
+        name = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
         (self.folder / name).write_bytes(pdf)
         index = self._index()
         old = index.get(key)

@@ -1,0 +1,329 @@
+"""'Hồ sơ cần chú ý': due today / overdue / unassigned / repeatedly failed, a page at a time;
+tick one or many and (re)assign them, with the suggested officer at the top of the picker."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
+from mobile.services.supervision import AT_RISK_KINDS, AT_RISK_PAGE, SupervisionError, SupervisionOffline
+from mobile.ui.context import ViewContext
+from mobile.ui.route import fmt_time
+from mobile.ui.supervisor.common import chip, km_text, safe_update
+from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
+
+
+class AtRiskView:
+    """Tabs of at-risk dossiers with paging, multi-select and assignment."""
+
+    def __init__(self, ctx: ViewContext, state: dict | None = None) -> None:
+        self.ctx = ctx
+        self.svc = ctx.services.supervision
+        # the shell keeps this dict, so the tab and page survive a language switch
+        self.state = state if state is not None else {"kind": "due_today", "page": 1}
+        self.totals: dict[str, int | None] = {k: None for k in AT_RISK_KINDS}
+        self.items: list[AtRiskDossier] = []
+        self.total = 0
+        self.selected: dict[int, AtRiskDossier] = {}
+        self.officers: dict[int, BoardOfficer] = {}
+        self.tabs = ft.Row(wrap=True, spacing=6)
+        self.list = ft.Column(spacing=6)
+        self.pager = ft.Row(wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        self.message = ft.Text("", visible=False, weight=ft.FontWeight.BOLD, key="risk-message")
+        self.assign_btn = ft.FilledButton(
+            content="",
+            icon=ft.Icons.ASSIGNMENT_IND,
+            height=TOUCH,
+            on_click=self._open_picker,
+            key="risk-assign",
+        )
+
+    def build(self) -> ft.Control:
+        """Tabs, actions, the list and the pager; data load in the background."""
+        t = self.ctx.t
+        self._render_tabs()
+        self._render_actions()
+        self.list.controls = [ft.Text(t("loading"), color=MUTED)]
+        self.ctx.run(self._load_all)
+        actions = ft.Row(
+            [
+                ft.OutlinedButton(
+                    content=t("sup_select_page"),
+                    icon=ft.Icons.CHECKLIST,
+                    height=TOUCH,
+                    on_click=self._select_page,
+                    key="risk-select-page",
+                ),
+                self.assign_btn,
+            ],
+            wrap=True,
+        )
+        return ft.Container(
+            expand=True,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+            content=ft.ListView(
+                [title(t("nav_at_risk")), self.tabs, self.message, actions, self.list, self.pager],
+                spacing=8,
+                expand=True,
+            ),
+        )
+
+    # -- loading --------------------------------------------------------------------------
+    async def _load_all(self) -> None:
+        """Tab totals (one small request each) and the current page."""
+        try:
+            for kind in AT_RISK_KINDS:
+                self.totals[kind] = (await self.svc.at_risk(kind, 1, 1)).total
+            self.officers = {o.id: o for o in await self.svc.field_officers()}
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._show_failure(exc)
+            return
+        self._render_tabs()
+        await self._load_page()
+
+    async def _load_page(self) -> None:
+        t = self.ctx.t
+        try:
+            page = await self.svc.at_risk(self.state["kind"], self.state["page"], AT_RISK_PAGE)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._show_failure(exc)
+            return
+        self.items, self.total = list(page), page.total
+        self.totals[self.state["kind"]] = page.total
+        self.list.controls = [self._row(d) for d in self.items] or [
+            ft.Text(t("sup_risk_empty"), color=MUTED, key="risk-empty")
+        ]
+        self._render_tabs()
+        self._render_pager()
+        self._render_actions()
+        safe_update(self.ctx.page)
+
+    def _show_failure(self, exc: Exception) -> None:
+        t = self.ctx.t
+        text = t("sup_offline") if isinstance(exc, SupervisionOffline) else f"{t('err_server')} ({exc})"
+        self.list.controls = [ft.Text(text, color=DANGER, weight=ft.FontWeight.BOLD, key="risk-error")]
+        safe_update(self.ctx.page)
+
+    # -- rendering ------------------------------------------------------------------------
+    def _render_tabs(self) -> None:
+        t = self.ctx.t
+        self.tabs.controls = [
+            chip(
+                t(f"sup_risk_{k}") + (f" ({self.totals[k]})" if self.totals[k] is not None else ""),
+                self.state["kind"] == k,
+                self._set_kind(k),
+                f"risk-tab-{k}",
+            )
+            for k in AT_RISK_KINDS
+        ]
+
+    def _render_actions(self) -> None:
+        n = len(self.selected)
+        self.assign_btn.content = self.ctx.t("sup_assign_n", n=n)
+        self.assign_btn.disabled = n == 0
+
+    def _render_pager(self) -> None:
+        t = self.ctx.t
+        pages = max(1, -(-self.total // AT_RISK_PAGE))
+        p = self.state["page"]
+        self.pager.controls = [
+            ft.OutlinedButton(
+                content=t("sup_prev"),
+                icon=ft.Icons.CHEVRON_LEFT,
+                height=TOUCH,
+                disabled=p <= 1,
+                on_click=self._page(-1),
+                key="risk-prev",
+            ),
+            ft.Text(t("sup_page", p=p, n=pages, total=self.total), key="risk-page"),
+            ft.OutlinedButton(
+                content=t("sup_next"),
+                icon=ft.Icons.CHEVRON_RIGHT,
+                height=TOUCH,
+                disabled=p >= pages,
+                on_click=self._page(1),
+                key="risk-next",
+            ),
+        ]
+
+    def _row(self, d: AtRiskDossier) -> ft.Control:
+        t = self.ctx.t
+        who = self.officers.get(d.assignee_id) if d.assignee_id else None
+        if d.open_visit_id is None:
+            assignee = ft.Text(t("sup_no_visit"), color=WARN, weight=ft.FontWeight.BOLD)
+        elif who is None and d.assignee_id is None:
+            assignee = ft.Text(t("sup_unassigned"), color=DANGER, weight=ft.FontWeight.BOLD)
+        else:
+            name = who.full_name if who else f"#{d.assignee_id}"
+            assignee = ft.Text(f"{t('sup_assignee')}: {name}", color=OK, key=f"risk-assignee-{d.id}")
+        details = [
+            ft.Text(
+                f"{t('procedure')}: {d.procedure_code} · {t('sup_status')} {d.status}", size=13, color=MUTED
+            ),
+            ft.Text(f"{t('sup_appointment')}: {fmt_time(d.appointment_at) or '—'}", size=13),
+            assignee,
+        ]
+        if d.failed_visits:
+            details.append(ft.Text(t("sup_failed_times", n=d.failed_visits), color=DANGER, size=13))
+        return ft.Container(
+            key=f"riskrow-{d.id}",
+            border=ft.Border.all(1, "#9E9E9E"),
+            border_radius=8,
+            padding=ft.Padding.only(left=2, right=10, top=4, bottom=6),
+            content=ft.Column(
+                [
+                    ft.Checkbox(
+                        label=f"{d.code} · {d.citizen_name}",
+                        value=d.id in self.selected,
+                        data=d.id,
+                        on_change=self._tick,
+                        key=f"risk-{d.id}",
+                    ),
+                    ft.Container(ft.Column(details, spacing=2), padding=ft.Padding.only(left=44)),
+                ],
+                spacing=0,
+            ),
+        )
+
+    # -- events ---------------------------------------------------------------------------
+    def _set_kind(self, kind: str):
+        async def handler(e: ft.Event) -> None:
+            self.state["kind"], self.state["page"] = kind, 1
+            self.selected.clear()
+            self._render_tabs()
+            self._render_actions()
+            await self._load_page()
+
+        return handler
+
+    def _page(self, step: int):
+        async def handler(e: ft.Event) -> None:
+            self.state["page"] = max(1, self.state["page"] + step)
+            await self._load_page()
+
+        return handler
+
+    def _tick(self, e: ft.Event) -> None:
+        did = int(e.control.data)
+        item = next((d for d in self.items if d.id == did), None)
+        if e.control.value and item:
+            self.selected[did] = item
+        else:
+            self.selected.pop(did, None)
+        self._render_actions()
+        safe_update(self.ctx.page)
+
+    def _select_page(self, e: ft.Event) -> None:
+        for d in self.items:
+            self.selected[d.id] = d
+        self.list.controls = [self._row(d) for d in self.items] or self.list.controls
+        self._render_actions()
+        safe_update(self.ctx.page)
+
+    async def _open_picker(self, e: ft.Event) -> None:
+        t = self.ctx.t
+        chosen = list(self.selected.values())
+        if not chosen:
+            return
+        suggested: list[SuggestedAssignee] = []
+        first = next((d for d in chosen if d.open_visit_id), None)
+        if first is not None:
+            try:
+                suggested = await self.svc.suggestions(first.open_visit_id)
+            except (SupervisionOffline, SupervisionError):
+                suggested = []  # the plain list below still lets the supervisor choose
+        options: list[ft.Control] = []
+        seen: set[int] = set()
+        for i, s in enumerate(suggested):
+            seen.add(s.officer_id)
+            why = t("sup_reason_hamlet") if s.reason == "hamlet_officer" else t("sup_reason_nearest")
+            extra = [why, t("sup_open_visits", n=s.open_visits)]
+            if s.distance_m is not None:
+                extra.append(km_text(s.distance_m))
+            if not s.has_capacity:
+                extra.append(t("sup_full"))
+            options.append(self._option(s.officer_id, s.full_name, " · ".join(extra), best=i == 0))
+        others = [o for o in self.officers.values() if o.id not in seen]
+        if others:
+            options.append(ft.Text(t("sup_other_officers"), weight=ft.FontWeight.BOLD, color=PRIMARY))
+        for o in others:
+            options.append(
+                self._option(o.id, o.full_name, t("sup_open_visits", n=o.counts.planned), best=False)
+            )
+        heading = (
+            t("sup_suggested_for", code=first.code) if first and suggested else t("sup_pick_officer_for")
+        )
+        dlg = ft.AlertDialog(
+            modal=True,
+            title=ft.Text(t("sup_assign_title", n=len(chosen))),
+            content=ft.Column(
+                [ft.Text(heading, size=13, color=MUTED), *options],
+                tight=True,
+                scroll=ft.ScrollMode.AUTO,
+                width=420,
+            ),
+            actions=[
+                ft.TextButton(
+                    content=t("cancel"), on_click=lambda ev: self.ctx.page.pop_dialog(), key="pick-cancel"
+                )
+            ],
+        )
+        self.ctx.page.show_dialog(dlg)
+
+    def _option(self, officer_id: int, name: str, why: str, best: bool) -> ft.Control:
+        # a semantics node with an identifier: browser tests (and screen readers) find each choice
+        return ft.Semantics(
+            identifier=f"pick-{officer_id}",
+            label=name,
+            button=True,
+            content=self._option_box(officer_id, name, why, best),
+        )
+
+    def _option_box(self, officer_id: int, name: str, why: str, best: bool) -> ft.Control:
+        t = self.ctx.t
+        return ft.Container(
+            key=f"pick-{officer_id}",
+            data=officer_id,
+            on_click=self._pick,
+            border=ft.Border.all(2 if best else 1, OK if best else "#9E9E9E"),
+            bgcolor="#E8F5E9" if best else None,
+            border_radius=8,
+            padding=10,
+            content=ft.Column(
+                [
+                    ft.Row(
+                        [
+                            ft.Icon(
+                                ft.Icons.STAR if best else ft.Icons.PERSON, color=OK if best else PRIMARY
+                            ),
+                            ft.Text(name, weight=ft.FontWeight.BOLD, size=15, expand=True),
+                            ft.Text(t("sup_suggested"), color=OK, weight=ft.FontWeight.BOLD, visible=best),
+                        ]
+                    ),
+                    ft.Text(why, size=13, color=MUTED),
+                ],
+                spacing=2,
+            ),
+        )
+
+    async def _pick(self, e: ft.Event) -> None:
+        t = self.ctx.t
+        officer_id = int(e.control.data)
+        self.ctx.page.pop_dialog()
+        chosen = list(self.selected.values())
+        name = self.officers[officer_id].full_name if officer_id in self.officers else f"#{officer_id}"
+        try:
+            out = await self.svc.assign(chosen, officer_id)
+        except (SupervisionOffline, SupervisionError) as exc:
+            text = t("sup_offline") if isinstance(exc, SupervisionOffline) else f"{t('err_server')} ({exc})"
+            self.message.value, self.message.color, self.message.visible = text, DANGER, True
+            safe_update(self.ctx.page)
+            return
+        text = t("sup_assigned", n=out.assigned + out.created, name=name)
+        if out.failed:
+            text += " " + t("sup_assign_failed", items="; ".join(out.failed))
+        self.message.value, self.message.visible = text, True
+        self.message.color = DANGER if out.failed else OK
+        self.selected.clear()
+        await self.svc.refresh_board()  # counts on the board move with the assignment
+        await self._load_all()

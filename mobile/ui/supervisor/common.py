@@ -1,0 +1,108 @@
+"""Formatting and small widgets the supervisor screens share (times, ages, rates, legends)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import flet as ft
+
+from api_client.models.supervision import STATUS_COLOURS
+from mobile.ui.theme import TOUCH
+
+WIDE = 900  # px: from here the supervisor screens put panels side by side and use a rail
+TRACK_COLOUR = "#6A1B9A"  # the actual track: purple, unlike any status colour
+PLAN_COLOUR = "#00838F"  # the planned route: teal, dashed
+
+
+def hhmm(iso: str | None) -> str:
+    """A server timestamp (UTC) as Vietnam wall time '07:32' ('' when unknown)."""
+    from mobile.services.route import VN_TZ
+
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VN_TZ).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def age_text(t: Callable[..., str], minutes: int | None) -> str:
+    """'vừa xong' / '5 phút trước' / '2 giờ trước' / '3 ngày trước'."""
+    if minutes is None:
+        return t("sup_no_position")
+    if minutes < 1:
+        return t("sup_age_now")
+    if minutes < 60:
+        return t("sup_age_min", n=minutes)
+    if minutes < 24 * 60:
+        return t("sup_age_hour", n=minutes // 60)
+    return t("sup_age_day", n=minutes // (24 * 60))
+
+
+def duration_text(t: Callable[..., str], seconds: int | None) -> str:
+    """'12 phút' / '1 giờ 05 phút' ('' when unknown)."""
+    if seconds is None:
+        return ""
+    m = max(0, seconds) // 60
+    return t("sup_minutes", n=m) if m < 60 else t("sup_hours_minutes", h=m // 60, m=f"{m % 60:02d}")
+
+
+def km_text(metres: float | None) -> str:
+    """'2,9 km' / '350 m' (Vietnamese decimal comma)."""
+    if metres is None:
+        return ""
+    return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
+
+
+def pct(rate: float | None) -> str:
+    """0.302 -> '30,2%'; None (nothing to divide by) -> '—'."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.1f}%".replace(".", ",")
+
+
+def dot(colour: str, size: int = 14) -> ft.Control:
+    """A coloured circle (legend swatch)."""
+    return ft.Container(width=size, height=size, bgcolor=colour, border_radius=size / 2)
+
+
+def status_legend(t: Callable[..., str]) -> ft.Control:
+    """Visit colours by status plus the two lines (actual track, planned route)."""
+    items: list[ft.Control] = []
+    for status, colour in STATUS_COLOURS.items():
+        items.append(
+            ft.Row([dot(colour), ft.Text(t(f"sup_legend_{status}"), size=13)], spacing=4, tight=True)
+        )
+    items.append(
+        ft.Row(
+            [ft.Container(width=26, height=4, bgcolor=TRACK_COLOUR), ft.Text(t("sup_legend_track"), size=13)],
+            spacing=4,
+            tight=True,
+        )
+    )
+    items.append(
+        ft.Row(
+            [
+                ft.Row([ft.Container(width=7, height=4, bgcolor=PLAN_COLOUR) for _ in range(3)], spacing=3),
+                ft.Text(t("sup_legend_plan"), size=13),
+            ],
+            spacing=4,
+            tight=True,
+        )
+    )
+    return ft.Row(items, wrap=True, spacing=14, run_spacing=4, key="legend")
+
+
+def chip(label: str, selected: bool, on_click, key: str) -> ft.Control:
+    """A filter/tab button (filled when selected), as on the officer's route screen."""
+    cls = ft.FilledButton if selected else ft.OutlinedButton
+    return cls(content=label, height=TOUCH, on_click=on_click, key=key)
+
+
+def safe_update(page: ft.Page) -> None:
+    """page.update() that survives a closed tab or a view already replaced."""
+    try:
+        page.update()
+    except Exception:  # noqa: BLE001 - the supervisor navigated away or closed the tab
+        pass

@@ -1,0 +1,245 @@
+"""An officer's day: visits in order with arrival, completion, time spent, failures and GPS flags;
+the day's track exported as GeoJSON / GPX (downloaded like receipts)."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from api_client.models import DayVisit, OfficerDay
+from mobile.services.supervision import TRACK_FORMATS, SupervisionError, SupervisionOffline
+from mobile.ui.context import ViewContext
+from mobile.ui.route import STATUS_COLORS
+from mobile.ui.supervisor.common import duration_text, hhmm, km_text, safe_update
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, title
+
+FLAG_ICONS = {
+    "far_from_home": ft.Icons.WRONG_LOCATION,
+    "poor_fix": ft.Icons.GPS_NOT_FIXED,
+    "no_fix": ft.Icons.GPS_OFF,
+}
+
+
+class OfficerDayView:
+    """One officer's visits today, read from the server (online only)."""
+
+    def __init__(self, ctx: ViewContext, officer_id: int) -> None:
+        self.ctx = ctx
+        self.svc = ctx.services.supervision
+        self.officer_id = officer_id
+        self.body = ft.Column(spacing=8)
+        self.downloads = ft.Row(wrap=True, spacing=8)
+        self.message = ft.Text("", visible=False, weight=ft.FontWeight.BOLD)
+
+    def build(self) -> ft.Control:
+        """Back, heading, export buttons and the visit list (loaded in the background)."""
+        t = self.ctx.t
+        officer = self.svc.state.officer(self.officer_id)
+        name = officer.full_name if officer else f"#{self.officer_id}"
+        exports = [
+            ft.OutlinedButton(
+                content=t(f"sup_export_{fmt}"),
+                icon=ft.Icons.DOWNLOAD,
+                height=TOUCH,
+                on_click=self._export,
+                data=fmt,
+                key=f"export-{fmt}",
+            )
+            for fmt in TRACK_FORMATS
+        ]
+        self.body.controls = [ft.Text(t("loading"), color=MUTED)]
+        self.ctx.run(self._load)
+        return ft.Container(
+            expand=True,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+            content=ft.ListView(
+                [
+                    ft.Row(  # in a Row, not stretched across a wide window
+                        [
+                            ft.OutlinedButton(
+                                content=t("back"),
+                                icon=ft.Icons.ARROW_BACK,
+                                height=TOUCH,
+                                on_click=lambda e: self.ctx.nav.go("sup_board"),
+                                key="back",
+                            )
+                        ]
+                    ),
+                    title(t("sup_day_title", name=name)),
+                    ft.Row(exports, wrap=True, spacing=8),
+                    self.message,
+                    self.downloads,
+                    self.body,
+                ],
+                spacing=8,
+                expand=True,
+            ),
+        )
+
+    async def _load(self) -> None:
+        t = self.ctx.t
+        try:
+            day = await self.svc.officer_day(self.officer_id)
+        except SupervisionOffline:
+            self.body.controls = [ft.Text(t("sup_offline"), color=DANGER, weight=ft.FontWeight.BOLD)]
+        except SupervisionError as exc:
+            self.body.controls = [ft.Text(f"{t('err_server')} ({exc.detail})", color=DANGER)]
+        else:
+            self.body.controls = self._rows(day)
+        safe_update(self.ctx.page)
+
+    def _rows(self, day: OfficerDay) -> list[ft.Control]:
+        t = self.ctx.t
+        c = day.counts
+        facts = [
+            t("sup_day_distance", km=km_text(day.distance_m)),
+            t("sup_day_points", n=day.points),
+            t("sup_day_span", start=hhmm(day.first_point_at) or "—", end=hhmm(day.last_point_at) or "—"),
+            t("sup_counts", total=c.total, done=c.completed, failed=c.failed, left=c.planned + c.en_route),
+        ]
+        out: list[ft.Control] = [
+            ft.ResponsiveRow(
+                [
+                    ft.Container(
+                        ft.Text(f, size=15, weight=ft.FontWeight.BOLD, key=f"day-fact-{i}"),
+                        col={"xs": 12, "sm": 6, "md": 3},
+                        bgcolor="#EEF2FA",
+                        border_radius=6,
+                        padding=8,
+                    )
+                    for i, f in enumerate(facts)
+                ]
+            )
+        ]
+        if day.flagged:
+            out.append(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.FLAG, color=DANGER),
+                        ft.Text(t("sup_flagged", n=day.flagged), color=DANGER, weight=ft.FontWeight.BOLD),
+                    ],
+                    key="day-flagged",
+                )
+            )
+        out.append(ft.Text(t("sup_day_visits"), size=16, weight=ft.FontWeight.BOLD, color=PRIMARY))
+        if not day.visits:
+            out.append(ft.Text(t("no_visits"), color=MUTED))
+        out += [self._visit(i + 1, v) for i, v in enumerate(day.visits)]
+        out.append(
+            ft.Text(t("sup_day_failed", n=len(day.failed)), size=16, weight=ft.FontWeight.BOLD, color=PRIMARY)
+        )
+        for v in day.failed:
+            out.append(
+                ft.Text(
+                    f"{v.citizen_name} · {v.dossier_code} · {self._reason(v)}",
+                    color=DANGER,
+                    key=f"failed-{v.visit_id}",
+                )
+            )
+        if not day.failed:
+            out.append(ft.Text(t("sup_none"), color=MUTED))
+        return out
+
+    def _reason(self, v: DayVisit) -> str:
+        t = self.ctx.t
+        reason = t(f"fail_{v.failure_reason.value}") if v.failure_reason else t("fail_other")
+        return f"{reason} — {v.failure_note}" if v.failure_note else reason
+
+    def _visit(self, n: int, v: DayVisit) -> ft.Control:
+        t = self.ctx.t
+        kind = t("kind_pickup") if v.kind.value == "pickup" else t("kind_delivery")
+        times = [
+            t("sup_arrived", at=hhmm(v.arrived_at), src=t(f"sup_src_{v.arrival_source}"))
+            if v.arrived_at
+            else t("sup_not_arrived"),
+        ]
+        if v.completed_at:
+            times.append(t("sup_completed_at", at=hhmm(v.completed_at)))
+        if v.time_spent_s is not None:
+            times.append(t("sup_spent", d=duration_text(t, v.time_spent_s)))
+        flags = [self._flag(v, f) for f in v.flags]
+        lines: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Text(f"{n}.", weight=ft.FontWeight.BOLD),
+                    ft.Text(v.citizen_name, size=16, weight=ft.FontWeight.BOLD, expand=True),
+                    ft.Text(kind, color=PRIMARY),
+                    ft.Text(
+                        t(f"status_{v.status.value}"),
+                        color=STATUS_COLORS.get(v.status.value),
+                        weight=ft.FontWeight.BOLD,
+                        key=f"dayrow-status-{v.visit_id}",
+                    ),
+                ],
+            ),
+            ft.Text(v.dossier_code, size=13, color=MUTED),
+            ft.Text(" · ".join(times), size=14, key=f"dayrow-times-{v.visit_id}"),
+        ]
+        if v.status.value == "failed":
+            lines.append(
+                ft.Text(f"{t('status_failed')}: {self._reason(v)}", color=DANGER, weight=ft.FontWeight.BOLD)
+            )
+        if flags:
+            lines.append(ft.Row(flags, wrap=True, spacing=6))
+        return ft.Container(
+            key=f"dayrow-{v.visit_id}",
+            border=ft.Border.all(2 if flags else 1, DANGER if flags else "#9E9E9E"),
+            border_radius=8,
+            padding=10,
+            content=ft.Column(lines, spacing=2),
+        )
+
+    def _flag(self, v: DayVisit, flag: str) -> ft.Control:
+        t = self.ctx.t
+        detail = {
+            "far_from_home": km_text(v.fix_distance_m),
+            "poor_fix": f"±{v.fix_accuracy_m:.0f} m" if v.fix_accuracy_m is not None else "",
+        }.get(flag, "")
+        text = t(f"sup_flag_{flag}") + (f" ({detail})" if detail else "")
+        return ft.Container(
+            key=f"flag-{v.visit_id}-{flag}",
+            bgcolor="#FDECEA",
+            border=ft.Border.all(1, DANGER),
+            border_radius=12,
+            padding=ft.Padding.symmetric(horizontal=8, vertical=4),
+            content=ft.Row(
+                [
+                    ft.Icon(FLAG_ICONS.get(flag, ft.Icons.FLAG), color=DANGER, size=18),
+                    ft.Text(text, color=DANGER, weight=ft.FontWeight.BOLD, size=13),
+                ],
+                spacing=4,
+                tight=True,
+            ),
+        )
+
+    async def _export(self, e: ft.Event) -> None:
+        t = self.ctx.t
+        fmt = e.control.data
+        try:
+            info = await self.svc.export_track(self.officer_id, fmt)
+        except SupervisionOffline:
+            self._say(t("sup_offline"), True)
+        except SupervisionError as exc:
+            self._say(f"{t('err_server')} ({exc.detail})", True)
+        else:
+            self._say(t("sup_export_ready", fmt=fmt.upper()), False)
+            self.downloads.controls = [c for c in self.downloads.controls if c.data != fmt]
+            if info.url:
+                self.downloads.controls.append(
+                    ft.FilledButton(
+                        content=t("sup_download", fmt=fmt.upper()),
+                        icon=ft.Icons.DOWNLOAD,
+                        height=TOUCH,
+                        url=info.url,
+                        data=fmt,
+                        key=f"download-{fmt}",
+                    )
+                )
+            else:
+                self.downloads.controls.append(
+                    ft.Text(t("sup_file_saved", path=str(info.path)), size=12, selectable=True, data=fmt)
+                )
+        safe_update(self.ctx.page)
+
+    def _say(self, text: str, error: bool) -> None:
+        self.message.value, self.message.visible = text, True
+        self.message.color = DANGER if error else PRIMARY
