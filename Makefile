@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := chromium fonts-dejavu-core postgresql
 
-.PHONY: demo test install system-deps lint typecheck pytest bench clean
+.PHONY: demo test install system-deps lint typecheck pytest bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ pytest: install system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+screenshots: install system-deps
+	DOORSTEP_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
 
 bench: install
 	$(BIN)/python -m bench

@@ -343,15 +343,19 @@ def _write_dossiers(conn: Connection, plans: list[_Plan], staff: _Staff, version
                     rng: random.Random) -> None:
     open_visits: list[tuple[dict[str, Any], _Plan]] = []
     for plan in plans:
-        dossier_id = _insert_dossier(conn, plan, version, rng)
+        dossier_id = _insert_dossier(conn, plan, staff, version, rng)
         _insert_status_log(conn, dossier_id, plan)
         open_visits.extend((row, plan) for row in _insert_visits(conn, dossier_id, plan, staff, version))
     _schedule_open_visits(conn, open_visits, today, rng)
 
 
-def _insert_dossier(conn: Connection, plan: _Plan, version: int, rng: random.Random) -> int:
+def _insert_dossier(conn: Connection, plan: _Plan, staff: _Staff, version: int, rng: random.Random) -> int:
     seq = next_seq(conn)  # taken first: its row lock serialises code allocation
     received_or_later = plan.status in (2, 4, 9, 10)
+    # the officers _insert_visits gives the completed pickup / delivery visits (none at the desk)
+    received_by = _assignee(plan, staff, "pickup") if plan.received and plan.channel != 2 else None
+    returned_by = (_assignee(plan, staff, "delivery")
+                   if plan.returned and plan.return_method != "desk" else None)
     fee = plan.procedure.fee.fee_for(plan.pages)
     last_change = plan.returned or plan.ready or plan.received or plan.registered
     return insert_id(conn, dossiers, dict(
@@ -362,6 +366,7 @@ def _insert_dossier(conn: Connection, plan: _Plan, version: int, rng: random.Ran
         received_at=utc_iso(plan.received) if plan.received else None,
         appointment_at=utc_iso(plan.appointment) if plan.appointment else None,
         returned_at=utc_iso(plan.returned) if plan.returned else None,
+        received_by=received_by, returned_by=returned_by,
         fee_vnd=fee, fee_paid_vnd=fee if received_or_later else 0,
         paid_online=bool(received_or_later and fee and rng.random() < 0.45),
         digitization=1 if received_or_later and rng.random() < 0.7 else 0,

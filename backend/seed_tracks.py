@@ -116,7 +116,8 @@ def _complete(conn: Connection, catalogue: CataloguePublic, visit: dict[str, Any
         procedure = catalogue.procedure(dossier["procedure_code"])
         limit = procedure.time_limit_days if procedure else 1
         values: dict[str, Any] = dict(
-            status=2, received_at=utc_iso(at), appointment_at=utc_iso(appointment_for(at, limit)),
+            status=2, received_at=utc_iso(at), received_by=visit["assignee_id"],
+            appointment_at=utc_iso(appointment_for(at, limit)),
             fee_paid_vnd=dossier["fee_vnd"], paid_online=bool(dossier["fee_vnd"] and rng.random() < 0.5),
             digitization=1 if rng.random() < 0.8 else 0)
         note = "Tiếp nhận tại nhà (home pickup)"
@@ -124,7 +125,7 @@ def _complete(conn: Connection, catalogue: CataloguePublic, visit: dict[str, Any
         appointment = dossier["appointment_at"]
         on_time = (outcome_of(at, datetime.fromisoformat(appointment).astimezone(VN_TZ)) != Outcome.LATE
                    if appointment else None)
-        values = dict(status=10, returned_at=utc_iso(at), on_time=on_time)
+        values = dict(status=10, returned_at=utc_iso(at), returned_by=visit["assignee_id"], on_time=on_time)
         note = "Trả kết quả tại nhà (returned at home)"
     else:
         return

@@ -62,6 +62,8 @@ from mobile.store import cache  # noqa: E402
 from mobile.store.overrides import visit_patches  # noqa: E402
 from mobile.ui.route import PAGE_SIZE  # noqa: E402
 
+from .report import write_section  # noqa: E402
+
 SECTION = "## Officer app: route screen"
 SIZES = (50, 500, 5000)
 RUNS = 5
@@ -564,17 +566,6 @@ def render(rep: Report) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace this bench's section in the file (other benches' sections stay), or append it."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    if SECTION in old:
-        start = old.index(SECTION)
-        nxt = old.find("\n## ", start + len(SECTION))
-        old = old[:start] + (old[nxt + 1 :] if nxt != -1 else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(old.rstrip() + "\n\n" + section)
-
-
 def run(
     quick: bool = False,
     *,
@@ -598,7 +589,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(list(argv))
     report = measure([int(s) for s in args.sizes.split(",")], args.runs, probe=not args.no_probe)
-    write_section(args.out, render(report))
+    write_section(args.out, SECTION, render(report))
     print(f"wrote {args.out}")
     for p in report.problems:
         print("FAIL", p, file=sys.stderr)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from api_client.domain.codes import make_dossier_code
 from backend.db.changes import next_seq
@@ -132,11 +132,17 @@ def visit(conn: Connection, dossier_id: int, assignee_id: int | None, kind: str 
           planned_date: str | None = None, status: str = "planned") -> int:
     """Insert a visit for a dossier (citizen and unit copied from the dossier)."""
     d = conn.execute(select(dossiers).where(dossiers.c.id == dossier_id)).mappings().one()
-    return int(conn.execute(insert(visits).values(
+    vid = int(conn.execute(insert(visits).values(
         kind=kind, dossier_id=dossier_id, citizen_id=d["citizen_id"], assignee_id=assignee_id,
         unit_id=d["unit_id"], planned_date=planned_date or date.today().isoformat(), status=status,
         attempts=0, catalogue_version=d["catalogue_version"], evidence={}, version=1, updated_at=_now(),
         seq=next_seq(conn)).returning(visits.c.id)).scalar_one())
+    # keep the server's invariant: a received / returned dossier names the officer of its completed
+    # pickup / delivery (what applying the event stamps)
+    stamp = {"pickup": ("received_at", "received_by"), "delivery": ("returned_at", "returned_by")}.get(kind)
+    if status == "completed" and stamp and d[stamp[0]] is not None:
+        conn.execute(update(dossiers).where(dossiers.c.id == dossier_id).values({stamp[1]: assignee_id}))
+    return vid
 
 
 @dataclass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text, update
 
 from .schema import (
     apologies,
@@ -17,6 +18,7 @@ from .schema import (
     notices,
     notifications,
     schema_migrations,
+    visits,
 )
 
 
@@ -57,11 +59,43 @@ def _issue5(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def latest_visit_officer(kind: str) -> Any:
+    """The assignee of the dossier's latest completed visit of that kind (correlated scalar subquery).
+
+    This was how indicators found a dossier's officer before migration 4; the backfill reuses it so
+    the numbers for past dossiers do not change when the columns take over.
+    """
+    return (
+        select(visits.c.assignee_id)
+        .where(visits.c.dossier_id == dossiers.c.id, visits.c.kind == kind, visits.c.status == "completed")
+        .order_by(visits.c.completed_at.desc(), visits.c.id.desc())
+        .limit(1)
+        .correlate(dossiers)
+        .scalar_subquery()
+    )
+
+
+def _dossier_officers(conn: Connection) -> None:
+    _add_missing_columns(conn, dossiers, ["received_by", "returned_by"])
+    # only dossiers actually received / returned get an officer (a supplement request is no receipt)
+    conn.execute(
+        update(dossiers)
+        .where(dossiers.c.received_at.is_not(None), dossiers.c.received_by.is_(None))
+        .values(received_by=latest_visit_officer("pickup"))
+    )
+    conn.execute(
+        update(dossiers)
+        .where(dossiers.c.returned_at.is_not(None), dossiers.c.returned_by.is_(None))
+        .values(returned_by=latest_visit_officer("delivery"))
+    )
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
     (2, "issue 4: custody, notices, apologies", _issue4),
     (3, "issue 5: tracking and supervision", _issue5),
+    (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
 ]
 
 

@@ -121,6 +121,10 @@ dossiers = Table(
     Column("seq", BigInteger, nullable=False),
     # issue 4: the first appointment, kept when an apology moves appointment_at (scoring uses it)
     Column("original_appointment_at", String(40)),
+    # migration 4: the officer whose pickup received it / whose delivery returned it (NULL: at the
+    # desk). Set when the event is applied, so indicators group by officer without reading visits.
+    Column("received_by", Integer, ForeignKey("officers.id")),
+    Column("returned_by", Integer, ForeignKey("officers.id")),
 )
 
 dossier_status_log = Table(

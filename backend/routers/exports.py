@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Response
+from sqlalchemy import Engine
 
-from api_client.models import GroupBy
+from api_client.models import OfficerPublic
 
 from ..deps import EngineDep, SupervisorOnly
 from ..services import exports, indicators
-from ..services.supervision import today_vn
-from .params import DbId, DbIdQuery
+from .params import Day, DbId, IndicatorParams, IndicatorQuery, Range
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_IN_SCOPE: dict[int | str, dict[str, Any]] = {404: {"description": "unit not in your scope"}}
+NOT_YOURS: dict[int | str, dict[str, Any]] = {404: {"description": "not in your units"}}
 
 
 def _file(content: bytes, media_type: str, filename: str) -> Response:
@@ -24,87 +29,61 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
+def _indicator_rows(engine: Engine, supervisor: OfficerPublic, query: IndicatorQuery) -> list[list[Any]]:
+    r = query.days
+    report = indicators.indicators(engine, supervisor, query.unit_id, r.start, r.end, query.group_by)
+    return exports.indicator_table(report)
+
+
+TRACK_FORMATS: dict[str, tuple[Callable[[Engine, OfficerPublic, int, date], bytes], str]] = {
+    "geojson": (exports.track_geojson, "application/geo+json"),
+    "gpx": (exports.track_gpx, "application/gpx+xml"),
+}
+
+
+def _track(extension: str, engine: Engine, supervisor: OfficerPublic, officer_id: int, day: date) -> Response:
+    render, media_type = TRACK_FORMATS[extension]
+    content = render(engine, supervisor, officer_id, day)
+    return _file(content, media_type, f"track_{officer_id}_{day}.{extension}")
+
+
 @router.get("/visits.csv")
-def visits_csv(
-    engine: EngineDep, supervisor: SupervisorOnly, date_from: date | None = None, date_to: date | None = None
-) -> Response:
+def visits_csv(engine: EngineDep, supervisor: SupervisorOnly, days: Range) -> Response:
     """Visits planned in the range (default: last 30 days) as CSV."""
-    start, end = indicators.check_range(date_from, date_to, today_vn())
-    rows = exports.visit_table(engine, supervisor, start, end)
-    return _file(
-        exports.to_csv(exports.VISIT_COLUMNS, rows), "text/csv; charset=utf-8", f"visits_{start}_{end}.csv"
-    )
+    rows = exports.visit_table(engine, supervisor, days.start, days.end)
+    return _file(exports.to_csv(exports.VISIT_COLUMNS, rows), CSV, f"visits_{days.start}_{days.end}.csv")
 
 
 @router.get("/visits.xlsx")
-def visits_xlsx(
-    engine: EngineDep, supervisor: SupervisorOnly, date_from: date | None = None, date_to: date | None = None
-) -> Response:
+def visits_xlsx(engine: EngineDep, supervisor: SupervisorOnly, days: Range) -> Response:
     """Visits planned in the range as an Excel workbook."""
-    start, end = indicators.check_range(date_from, date_to, today_vn())
-    rows = exports.visit_table(engine, supervisor, start, end)
-    return _file(exports.to_xlsx("visits", exports.VISIT_COLUMNS, rows), XLSX, f"visits_{start}_{end}.xlsx")
+    rows = exports.visit_table(engine, supervisor, days.start, days.end)
+    content = exports.to_xlsx("visits", exports.VISIT_COLUMNS, rows)
+    return _file(content, XLSX, f"visits_{days.start}_{days.end}.xlsx")
 
 
-@router.get("/indicators.csv", responses={404: {"description": "unit not in your scope"}})
-def indicators_csv(
-    engine: EngineDep,
-    supervisor: SupervisorOnly,
-    unit_id: DbIdQuery = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    group_by: GroupBy = GroupBy.COMMUNE,
-) -> Response:
+@router.get("/indicators.csv", responses=NOT_IN_SCOPE)
+def indicators_csv(engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams) -> Response:
     """The indicator rows and their total as CSV (same numbers as GET /indicators)."""
-    start, end = indicators.check_range(date_from, date_to, today_vn())
-    report = indicators.indicators(engine, supervisor, unit_id, start, end, group_by)
-    return _file(
-        exports.to_csv(exports.INDICATOR_COLUMNS, exports.indicator_table(report)),
-        "text/csv; charset=utf-8",
-        f"indicators_{start}_{end}.csv",
-    )
+    content = exports.to_csv(exports.INDICATOR_COLUMNS, _indicator_rows(engine, supervisor, query))
+    return _file(content, CSV, f"indicators_{query.days.start}_{query.days.end}.csv")
 
 
-@router.get("/indicators.xlsx", responses={404: {"description": "unit not in your scope"}})
-def indicators_xlsx(
-    engine: EngineDep,
-    supervisor: SupervisorOnly,
-    unit_id: DbIdQuery = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    group_by: GroupBy = GroupBy.COMMUNE,
-) -> Response:
+@router.get("/indicators.xlsx", responses=NOT_IN_SCOPE)
+def indicators_xlsx(engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams) -> Response:
     """The indicator rows and their total as an Excel workbook."""
-    start, end = indicators.check_range(date_from, date_to, today_vn())
-    report = indicators.indicators(engine, supervisor, unit_id, start, end, group_by)
-    return _file(
-        exports.to_xlsx("indicators", exports.INDICATOR_COLUMNS, exports.indicator_table(report)),
-        XLSX,
-        f"indicators_{start}_{end}.xlsx",
-    )
+    rows = _indicator_rows(engine, supervisor, query)
+    content = exports.to_xlsx("indicators", exports.INDICATOR_COLUMNS, rows)
+    return _file(content, XLSX, f"indicators_{query.days.start}_{query.days.end}.xlsx")
 
 
-@router.get("/officers/{officer_id}/track.geojson", responses={404: {"description": "not in your units"}})
-def track_geojson(
-    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, date: date | None = None
-) -> Response:
+@router.get("/officers/{officer_id}/track.geojson", responses=NOT_YOURS)
+def track_geojson(officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, day: Day) -> Response:
     """The day's track (LineString) and visits (Points) as GeoJSON."""
-    day = date or today_vn()
-    return _file(
-        exports.track_geojson(engine, supervisor, officer_id, day),
-        "application/geo+json",
-        f"track_{officer_id}_{day}.geojson",
-    )
+    return _track("geojson", engine, supervisor, officer_id, day)
 
 
-@router.get("/officers/{officer_id}/track.gpx", responses={404: {"description": "not in your units"}})
-def track_gpx(
-    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, date: date | None = None
-) -> Response:
+@router.get("/officers/{officer_id}/track.gpx", responses=NOT_YOURS)
+def track_gpx(officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, day: Day) -> Response:
     """The day's track (trk/trkseg/trkpt) and households (wpt) as GPX 1.1."""
-    day = date or today_vn()
-    return _file(
-        exports.track_gpx(engine, supervisor, officer_id, day),
-        "application/gpx+xml",
-        f"track_{officer_id}_{day}.gpx",
-    )
+    return _track("gpx", engine, supervisor, officer_id, day)

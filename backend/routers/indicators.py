@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter
 
-from api_client.models import GroupBy, IndicatorReport
+from api_client.models import IndicatorReport
 
 from ..deps import EngineDep, SupervisorOnly
 from ..services import indicators as service
-from ..services.supervision import today_vn
-from .params import DbIdQuery
+from .params import IndicatorParams
 
 router = APIRouter(tags=["indicators"])
 
 
 @router.get("/indicators", responses={404: {"description": "unit not in your scope"}})
-def indicators(
-    engine: EngineDep,
-    supervisor: SupervisorOnly,
-    unit_id: DbIdQuery = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    group_by: GroupBy = GroupBy.COMMUNE,
-) -> IndicatorReport:
+def indicators(engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams) -> IndicatorReport:
     """Counts and rates per group over the range (default: the last 30 days); see services/indicators.py."""
-    start, end = service.check_range(date_from, date_to, today_vn())
-    return service.indicators(engine, supervisor, unit_id, start, end, group_by)
+    r = query.days
+    return service.indicators(engine, supervisor, query.unit_id, r.start, r.end, query.group_by)

@@ -20,7 +20,7 @@ from api_client.models import (
 
 from ..deps import EngineDep, SupervisorOnly
 from ..services import dispatch, supervision
-from .params import DbId
+from .params import Day, DbId
 
 router = APIRouter(tags=["supervision"])
 
@@ -33,28 +33,28 @@ NOT_YOURS: dict[int | str, dict[str, Any]] = {404: {"description": "officer / vi
 def board(
     engine: EngineDep,
     supervisor: SupervisorOnly,
-    date: Date | None = None,
+    day: Day,
     page: Page = 1,
     page_size: PageSize = 100,
 ) -> Board:
     """Officers in scope with last position, the day's visits with colours, counts (officers paged)."""
-    return supervision.board(engine, supervisor, date or supervision.today_vn(), page, page_size)
+    return supervision.board(engine, supervisor, day, page, page_size)
 
 
 @router.get("/officers/{officer_id}/track", responses=NOT_YOURS)
 def officer_track(
-    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, date: Date | None = None
+    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, day: Day
 ) -> OfficerTrack:
     """The day's breadcrumbs in order, the planned route and the order visits ended in."""
-    return supervision.officer_track(engine, supervisor, officer_id, date or supervision.today_vn())
+    return supervision.officer_track(engine, supervisor, officer_id, day)
 
 
 @router.get("/officers/{officer_id}/day", responses=NOT_YOURS)
 def officer_day(
-    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, date: Date | None = None
+    officer_id: DbId, engine: EngineDep, supervisor: SupervisorOnly, day: Day
 ) -> OfficerDay:
     """Visits in order with arrival, time spent, distance travelled, failures and GPS flags."""
-    return supervision.officer_day(engine, supervisor, officer_id, date or supervision.today_vn())
+    return supervision.officer_day(engine, supervisor, officer_id, day)
 
 
 @router.get("/dossiers/at-risk")
@@ -63,12 +63,12 @@ def dossiers_at_risk(
     engine: EngineDep,
     supervisor: SupervisorOnly,
     kind: AtRiskKind,
-    date: Date | None = None,
+    day: Day,
     page: Page = 1,
     page_size: PageSize = 100,
 ) -> list[AtRiskDossier]:
     """Open dossiers due today / overdue / unassigned / failed twice or more; total in X-Total-Count."""
-    items, total = dispatch.at_risk(engine, supervisor, kind, date or supervision.today_vn(), page, page_size)
+    items, total = dispatch.at_risk(engine, supervisor, kind, day, page, page_size)
     response.headers["X-Total-Count"] = str(total)
     return items
 

@@ -155,7 +155,8 @@ def _pickup(conn: Connection, officer: OfficerPublic, event: PickupCompleted, vi
     at = iso(event.occurred_at)
     new_dossier = _update_dossier(
         conn, dossier, officer, seq, at, note="Tiếp nhận tại nhà (home pickup)",
-        status=int(DossierStatus.ACCEPTED), received_at=at, appointment_at=iso(appointment),
+        status=int(DossierStatus.ACCEPTED), received_at=at, received_by=officer.id,
+        appointment_at=iso(appointment),
         fee_vnd=proc.fee.fee_for(p.pages), fee_paid_vnd=dossier["fee_paid_vnd"] + paid,
         paid_online=bool(p.payment and p.payment.method == PaymentMethod.TRANSFER),
         digitization=1 if digitized else dossier["digitization"])
@@ -286,7 +287,7 @@ def _delivery(conn: Connection, officer: OfficerPublic, event: DeliveryCompleted
             f"Chưa trao {letter_title(letter).lower()} kèm kết quả (letter not handed over)"]}
     new_dossier = _update_dossier(
         conn, dossier, officer, seq, at, note="Trả kết quả tại nhà (returned at home)",
-        status=int(DossierStatus.RETURNED), returned_at=at,
+        status=int(DossierStatus.RETURNED), returned_at=at, returned_by=officer.id,
         on_time=_on_time(event.occurred_at.astimezone(VN_TZ), dossier),
         fee_paid_vnd=dossier["fee_paid_vnd"] + paid,
         paid_online=bool(dossier["paid_online"]

@@ -67,6 +67,14 @@ def visit_rows() -> Select[Any]:
     )
 
 
+VISIT_ROW_FIELDS = ("kind", "status", "dossier_code", "citizen_name", "lat", "lon", "failure_reason")
+
+
+def shared_visit_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields every supervisor view of a visit copies from a `visit_rows()` row unchanged."""
+    return {name: row[name] for name in VISIT_ROW_FIELDS}
+
+
 def count_statuses(statuses: list[str]) -> VisitCounts:
     """Counts by status."""
     counts = VisitCounts(total=len(statuses))
@@ -159,21 +167,15 @@ def board(engine: Engine, supervisor: OfficerPublic, day: date, page: int, page_
         late = _is_late(v, day, now)
         board_visits.append(
             BoardVisit(
+                **shared_visit_fields(v),
                 id=v["id"],
-                kind=v["kind"],
-                status=v["status"],
                 late=late,
                 colour=STATUS_COLOURS["late" if late else v["status"]],
                 assignee_id=v["assignee_id"],
                 dossier_id=v["dossier_id"],
-                dossier_code=v["dossier_code"],
-                citizen_name=v["citizen_name"],
-                lat=v["lat"],
-                lon=v["lon"],
                 window_start=v["window_start"],
                 window_end=v["window_end"],
                 completed_at=done_at(v),
-                failure_reason=v["failure_reason"],
                 attempts=v["attempts"],
             )
         )
@@ -327,18 +329,12 @@ def day_visit(visit: dict[str, Any], points: list[dict[str, Any]]) -> DayVisit:
             if distance > MAX_DISTANCE_FROM_HOME_M:
                 flags.append("far_from_home")
     return DayVisit(
+        **shared_visit_fields(visit),
         visit_id=visit["id"],
-        kind=visit["kind"],
-        status=visit["status"],
-        dossier_code=visit["dossier_code"],
-        citizen_name=visit["citizen_name"],
-        lat=visit["lat"],
-        lon=visit["lon"],
         arrived_at=arrived,
         arrival_source=source,
         completed_at=ended,
         time_spent_s=spent,
-        failure_reason=visit["failure_reason"],
         failure_note=visit["failure_note"],
         fix_distance_m=distance,
         fix_accuracy_m=accuracy,

@@ -39,6 +39,7 @@ AT_RISK_KINDS = ("due_today", "overdue", "unassigned", "repeatedly_failed")
 AT_RISK_PAGE = 20  # rows a page: a supervisor ticks a handful at a time, never hundreds
 TRACK_FORMATS = ("geojson", "gpx")
 TABLE_FORMATS = ("csv", "xlsx")
+DEFAULT_CAPACITY = 12  # open visits a day, as the server's suggestions assume (backend dispatch.py)
 
 
 class SupervisionOffline(Exception):
@@ -116,6 +117,7 @@ class SupervisionService:
         self.refresh_s = refresh_s or float(os.environ.get("DOORSTEP_BOARD_REFRESH", "30"))
         self.state = BoardState()
         self._units: list[UnitPublic] | None = None
+        self._procedures: dict[str, str] | None = None
         self._refreshing = False
         self._closed = False
 
@@ -191,10 +193,15 @@ class SupervisionService:
             return
         self._refreshing = True
         try:
+            waited = 0.0
             while not self._closed:
-                await asyncio.sleep(self.refresh_s)
-                if self._closed or not self.state._listeners:
+                # short ticks: a changed interval (settings, tests) applies without waiting a full one
+                tick = min(1.0, self.refresh_s)
+                await asyncio.sleep(tick)
+                waited += tick
+                if waited < self.refresh_s or self._closed or not self.state._listeners:
                     continue
+                waited = 0.0
                 await self.refresh_board()
         finally:
             self._refreshing = False
@@ -226,6 +233,41 @@ class SupervisionService:
     async def suggestions(self, visit_id: int) -> list[SuggestedAssignee]:
         """Who could take a visit: the hamlet's officer first, then the nearest with capacity."""
         return await self._call(lambda api: api.suggested_assignees(visit_id))
+
+    async def suggest_for(self, dossiers: list[AtRiskDossier]) -> list[SuggestedAssignee]:
+        """Suggestions for a selection: the server's for its first open visit; for dossiers with no visit
+        yet, the hamlet's officer(s) first, then the least busy officers (no household position to
+        measure from until a visit exists)."""
+        first = next((d for d in dossiers if d.open_visit_id), None)
+        if first is not None:
+            return await self.suggestions(first.open_visit_id)  # type: ignore[arg-type]
+        officers = await self.field_officers()
+        hamlet = next((d.hamlet_id for d in dossiers if d.hamlet_id), None)
+
+        def open_visits(o: BoardOfficer) -> int:
+            return o.counts.planned + o.counts.en_route
+
+        ranked = sorted(officers, key=lambda o: (hamlet not in o.unit_ids, open_visits(o), o.full_name))
+        return [
+            SuggestedAssignee(
+                officer_id=o.id,
+                full_name=o.full_name,
+                role=o.role,
+                reason="hamlet_officer"
+                if hamlet in o.unit_ids and o.role == "hamlet_officer"
+                else "capacity",
+                open_visits=open_visits(o),
+                has_capacity=open_visits(o) < DEFAULT_CAPACITY,
+            )
+            for o in ranked
+        ]
+
+    async def procedure_names(self) -> dict[str, str]:
+        """Procedure code -> Vietnamese name from the current catalogue (cached for the session)."""
+        if self._procedures is None:
+            cat = await self._call(lambda api: api.catalogue())
+            self._procedures = {p.code: p.name for p in cat.procedures}
+        return self._procedures
 
     async def field_officers(self) -> list[BoardOfficer]:
         """Officers in scope (from the cached board, loading it when there is none)."""

@@ -10,33 +10,38 @@ from sqlalchemy import Engine, select
 
 from backend.db.schema import dossiers, notices, visits
 
+
+def _same_day_procedure(
+    code: str, name: str, document: tuple[str, str], result: str, **extra: Any
+) -> dict[str, Any]:
+    """A catalogue procedure with one document, free unless `fee` says otherwise, done the same day."""
+    doc_code, doc_name = document
+    return {
+        "code": code,
+        "name": name,
+        "documents": [{"code": doc_code, "name": doc_name}],
+        "fee": {"kind": "free"},
+        "time_limit_days": 0,
+        "result_document": result,
+        **extra,
+    }
+
+
 LETTER_PROCEDURES = [
-    {
-        "code": "ket_hon",
-        "name": "Đăng ký kết hôn",
-        "documents": [{"code": "to_khai", "name": "Tờ khai"}],
-        "fee": {"kind": "free"},
-        "time_limit_days": 0,
-        "result_document": "Giấy chứng nhận kết hôn",
-        "letter": "congratulation",
-    },
-    {
-        "code": "khai_tu",
-        "name": "Đăng ký khai tử",
-        "documents": [{"code": "to_khai", "name": "Tờ khai"}],
-        "fee": {"kind": "free"},
-        "time_limit_days": 0,
-        "result_document": "Trích lục khai tử",
-        "letter": "condolence",
-    },
-    {
-        "code": "chung_thuc_chu_ky",
-        "name": "Chứng thực chữ ký",
-        "documents": [{"code": "van_ban", "name": "Văn bản"}],
-        "fee": {"kind": "flat", "amount_vnd": 10000},
-        "time_limit_days": 0,
-        "result_document": "Văn bản đã chứng thực chữ ký",
-    },
+    _same_day_procedure(
+        "ket_hon", "Đăng ký kết hôn", ("to_khai", "Tờ khai"), "Giấy chứng nhận kết hôn",
+        letter="congratulation",
+    ),
+    _same_day_procedure(
+        "khai_tu", "Đăng ký khai tử", ("to_khai", "Tờ khai"), "Trích lục khai tử", letter="condolence"
+    ),
+    _same_day_procedure(
+        "chung_thuc_chu_ky",
+        "Chứng thực chữ ký",
+        ("van_ban", "Văn bản"),
+        "Văn bản đã chứng thực chữ ký",
+        fee={"kind": "flat", "amount_vnd": 10000},
+    ),
 ]
 
 

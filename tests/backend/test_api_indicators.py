@@ -91,57 +91,25 @@ def history(server: LiveServer) -> dict[str, Any]:
         )  # before
         _visit(conn, on_time, a, "delivery", D - timedelta(days=2), "completed")
         _visit(conn, late, a, "delivery", D, "completed")
-        # received dossiers
-        dossier(
-            x["commune"],
-            x1,
-            status=2,
-            received_at=vn(D - timedelta(days=6), 0, 30),
-            digitization=1,
-            has_result_file=True,
-            fee_vnd=2000,
-            paid_online=True,
-        )
-        dossier(
-            x["commune"],
-            x1,
-            status=2,
-            received_at=vn(D, 10),
-            digitization=1,
-            has_result_file=False,
-            fee_vnd=10000,
-            paid_online=False,
-        )
-        dossier(
-            x["commune"],
-            x2,
-            status=4,
-            received_at=vn(D, 11),
-            digitization=0,
-            has_result_file=True,
-            fee_vnd=0,
-            paid_online=True,
-        )
-        dossier(
-            x["commune"],
-            x2,
-            status=9,
-            received_at=vn(D, 23, 59),
-            digitization=2,
-            has_result_file=True,
-            fee_vnd=5000,
-            paid_online=True,
-        )
-        dossier(
-            x["commune"],
-            x1,
-            status=2,
-            received_at=vn(D + timedelta(days=1), 0, 10),
-            digitization=1,
-            has_result_file=True,
-            fee_vnd=5000,
-            paid_online=True,
-        )  # 17:10 UTC on D, but D+1 in Vietnam
+        # received dossiers: (hamlet, status, received_at, digitization, has_result_file, fee, online)
+        received = [
+            (x1, 2, vn(D - timedelta(days=6), 0, 30), 1, True, 2000, True),
+            (x1, 2, vn(D, 10), 1, False, 10000, False),
+            (x2, 4, vn(D, 11), 0, True, 0, True),
+            (x2, 9, vn(D, 23, 59), 2, True, 5000, True),
+            (x1, 2, vn(D + timedelta(days=1), 0, 10), 1, True, 5000, True),  # 17:10 UTC on D, D+1 in Vietnam
+        ]
+        for hamlet, status, at, digitization, result_file, fee, online in received:
+            dossier(
+                x["commune"],
+                hamlet,
+                status=status,
+                received_at=at,
+                digitization=digitization,
+                has_result_file=result_file,
+                fee_vnd=fee,
+                paid_online=online,
+            )
         # commune Y
         _visit(conn, dossier(y["commune"], y["hamlets"][0]), c, "pickup", D, "completed")
         dossier(y["commune"], y["hamlets"][0], status=10, returned_at=vn(D, 9), on_time=True)

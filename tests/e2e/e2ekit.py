@@ -12,7 +12,10 @@ from flet_pw import wait_http
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# The docs' screenshots are refreshed only on request (`make screenshots`), so a test run
+# never dirties the work tree; otherwise the small copies land beside the other artifacts.
+SCREENSHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("DOORSTEP_UPDATE_SCREENSHOTS")
+               else ARTIFACTS / "docs-screenshots")
 
 
 class Proc:

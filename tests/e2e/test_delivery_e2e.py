@@ -12,8 +12,8 @@ import io
 import time
 
 import httpx
+from delivery_setup import ready_delivery
 from delivery_steps import DeliveryShots, do_delivery, login_as, open_delivery_visit, requested_url
-from deliverykit import ready_delivery
 from e2ekit import ARTIFACTS, SCREENSHOTS, Proc
 from flet_pw import CHROME_ARGS, CHROMIUM, block_external, open_flet_app
 from pickup_steps import make_jpeg, texts, wait_text

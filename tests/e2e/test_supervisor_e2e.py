@@ -5,12 +5,12 @@ reaches that officer's next pull, and the indicators shown equal GET /indicators
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from e2ekit import ARTIFACTS, SCREENSHOTS, Proc
 from flet_pw import CHROME_ARGS, CHROMIUM, block_external, click_button, fill_text_field, open_flet_app
-from PIL import Image
 from pickup_steps import texts, wait_text
+from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 from api_client import Client
@@ -66,7 +66,9 @@ def test_supervisor_in_browser(tmp_path, procs, port):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 860}, service_workers="block", locale="vi-VN")
+        ctx = browser.new_context(
+            viewport={"width": 1280, "height": 860}, service_workers="block", locale="vi-VN"
+        )
         page = ctx.new_page()
         block_external(page)  # tiles too: markers and lines must draw without them
         try:
@@ -102,28 +104,33 @@ def test_supervisor_in_browser(tmp_path, procs, port):
             wait_text(page, "Giao 1 hồ sơ cho cán bộ")
             picks = page.locator('[flt-semantics-identifier^="pick-"]')
             picks.first.wait_for(state="attached", timeout=10_000)
-            chosen_name = picks.first.get_attribute("aria-label") or picks.first.inner_text()
-            chosen_name = chosen_name.split("\n")[0].strip()
+            label = picks.first.get_attribute("aria-label") or picks.first.inner_text()
+            chosen_name = next(n for n in usernames if label.startswith(n))  # the top choice
             _shot(page, "30-supervisor-assign-picker")
             picks.first.click()
             wait_text(page, "Đã giao 1 hồ sơ cho")
             _shot(page, "30-supervisor-at-risk")
 
             # indicators: the numbers on screen are the API's
+            page.set_viewport_size({"width": 1280, "height": 1180})  # table and both charts in one shot
             page.get_by_role("button", name=re.compile("^Chỉ số")).first.click()
             wait_text(page, "Tỉ lệ đúng hạn")
             today = datetime.now(VN_TZ).date()
-            from datetime import timedelta
-
             report = api.indicators(
-                date_from=(today - timedelta(days=29)).isoformat(), date_to=today.isoformat(), group_by="commune"
+                date_from=(today - timedelta(days=29)).isoformat(),
+                date_to=today.isoformat(),
+                group_by="commune",
             )
             wait_text(page, re.escape(report.total.key_name))
             shown = texts(page)
             for row in [*report.rows, report.total]:
                 assert row.key_name in shown
-                for value in (str(row.home_pickups), pct(row.on_time_rate), pct(row.digitization_rate),
-                              pct(row.online_payment_rate)):
+                for value in (
+                    str(row.home_pickups),
+                    pct(row.on_time_rate),
+                    pct(row.digitization_rate),
+                    pct(row.online_payment_rate),
+                ):
                     assert value in shown, (row.key_name, value, shown)
             _shot(page, "30-supervisor-indicators")
         except Exception:
@@ -139,3 +146,6 @@ def test_supervisor_in_browser(tmp_path, procs, port):
     pulled = _pulled_visits(server.url, username)
     mine = [v for v in pulled.values() if v.dossier_id == target_dossier.id]
     assert mine and mine[0].assignee_id == officer_id and mine[0].status.value == "planned"
+    # the top suggestion for a dossier with no visit yet is the officer of its hamlet
+    officer = next(o for o in api.board().officers if o.id == officer_id)
+    assert target_dossier.hamlet_id in officer.unit_ids

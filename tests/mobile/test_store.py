@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from phone_events import en_route, failed, photo_ref, pickup
 
 from api_client.models import CataloguePublic, CitizenPublic, DossierPublic, TokenPublic, VisitPublic
 from mobile import store
 from mobile.store import actions, cache, outbox
-from tests.eventkit import en_route, failed, photo_ref, pickup
 
 ID_NUMBER = "089085000123"
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlite_utils
+from phone_events import en_route, failed, photo_ref, pickup
 from sqlalchemy import func, select
 
 from api_client import Client, RetryPolicy
@@ -25,7 +26,6 @@ from mobile import store
 from mobile.store import outbox
 from mobile.sync import SyncEngine
 from tests import builders
-from tests.eventkit import en_route, failed, photo_ref, pickup
 
 NO_RETRY = RetryPolicy.none()
 

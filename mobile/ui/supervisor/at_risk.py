@@ -26,6 +26,7 @@ class AtRiskView:
         self.total = 0
         self.selected: dict[int, AtRiskDossier] = {}
         self.officers: dict[int, BoardOfficer] = {}
+        self.procedures: dict[str, str] = {}
         self.tabs = ft.Row(wrap=True, spacing=6)
         self.list = ft.Column(spacing=6)
         self.pager = ft.Row(wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER)
@@ -75,6 +76,7 @@ class AtRiskView:
             for kind in AT_RISK_KINDS:
                 self.totals[kind] = (await self.svc.at_risk(kind, 1, 1)).total
             self.officers = {o.id: o for o in await self.svc.field_officers()}
+            self.procedures = await self.svc.procedure_names()
         except (SupervisionOffline, SupervisionError) as exc:
             self._show_failure(exc)
             return
@@ -158,7 +160,9 @@ class AtRiskView:
             assignee = ft.Text(f"{t('sup_assignee')}: {name}", color=OK, key=f"risk-assignee-{d.id}")
         details = [
             ft.Text(
-                f"{t('procedure')}: {d.procedure_code} · {t('sup_status')} {d.status}", size=13, color=MUTED
+                f"{self.procedures.get(d.procedure_code, d.procedure_code)} · {t(f'dstatus_{d.status}')}",
+                size=13,
+                color=MUTED,
             ),
             ft.Text(f"{t('sup_appointment')}: {fmt_time(d.appointment_at) or '—'}", size=13),
             assignee,
@@ -225,18 +229,16 @@ class AtRiskView:
         chosen = list(self.selected.values())
         if not chosen:
             return
-        suggested: list[SuggestedAssignee] = []
-        first = next((d for d in chosen if d.open_visit_id), None)
-        if first is not None:
-            try:
-                suggested = await self.svc.suggestions(first.open_visit_id)
-            except (SupervisionOffline, SupervisionError):
-                suggested = []  # the plain list below still lets the supervisor choose
+        first = chosen[0]
+        try:
+            suggested: list[SuggestedAssignee] = await self.svc.suggest_for(chosen)
+        except (SupervisionOffline, SupervisionError):
+            suggested = []  # the plain list below still lets the supervisor choose
         options: list[ft.Control] = []
         seen: set[int] = set()
         for i, s in enumerate(suggested):
             seen.add(s.officer_id)
-            why = t("sup_reason_hamlet") if s.reason == "hamlet_officer" else t("sup_reason_nearest")
+            why = t(f"sup_reason_{s.reason}")
             extra = [why, t("sup_open_visits", n=s.open_visits)]
             if s.distance_m is not None:
                 extra.append(km_text(s.distance_m))

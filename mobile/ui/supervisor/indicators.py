@@ -245,7 +245,7 @@ class IndicatorsView:
             ),
             bottom_axis=fch.ChartAxis(
                 labels=[
-                    fch.ChartAxisLabel(value=i, label=ft.Text(row.key_name.split()[-1], size=11))
+                    fch.ChartAxisLabel(value=i, label=ft.Text(row.key_name, size=10))
                     for i, row in enumerate(rows)
                 ],
                 label_size=28,

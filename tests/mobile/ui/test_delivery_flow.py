@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from deliverykit import ready_delivery, set_fee_owed
+from delivery_setup import ready_delivery, set_fee_owed
 from deliveryui import advance_delivery, delivery_row, dstep, open_delivery
 from uikit import (
     click_key,

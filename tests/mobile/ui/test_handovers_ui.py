@@ -32,7 +32,9 @@ async def test_officer_takes_results_out_and_the_desk_confirms(tmp_path, seeded_
     # the desk (a supervisor account) confirms it from the same screen
     s = await start_app(seeded_server.url, tmp_path / "desk")
     await login(s, "giamsat.anphu", "doorstep123")
-    await click_key(s, "open-handovers")
+    nav = s.find(key="sup-nav")  # a supervisor lands on the board; 'Bàn giao' is the 4th tab
+    s.session.apply_patch(nav._i, {"selected_index": 3})
+    await s.fire(nav, "change", "3")
     await wait_until(s, lambda: "Chờ tôi xác nhận" in s.texts(), what="pending list")
     confirm = [c for c in s.all_controls() if str(getattr(c, "key", "")).startswith("confirm-")]
     assert len(confirm) == 1

@@ -97,3 +97,18 @@ async def test_supervisor_navigation_reaches_every_tab(tmp_path, seeded_server):
     shell(h).go("handovers")
     await click_key(h, "back")
     assert isinstance(shell(h).view, BoardView)
+
+
+async def test_board_refreshes_by_itself(tmp_path, seeded_server):
+    h = await start_supervisor(seeded_server.url, tmp_path / "sup")
+    svc = shell(h).services.supervision
+    first = svc.state.loaded_at
+    svc.refresh_s = 0.2  # DOORSTEP_BOARD_REFRESH in production (30 s by default)
+    seen = {first}
+
+    def reloaded_twice() -> bool:
+        seen.add(svc.state.loaded_at)
+        return len(seen) >= 3
+
+    await wait_until(h, reloaded_twice, timeout=10, what="automatic reloads")
+    assert by_key(h, "board-status").value.startswith("Cập nhật lúc")

@@ -75,14 +75,19 @@ async def test_at_risk_tabs_and_bulk_assign_change_the_server(tmp_path, seeded_s
     assert by_key(h, "risk-assign").content == "Giao / giao lại (2)"
     await click_key(h, "risk-assign")
     await wait_until(h, lambda: keys(h, "pick-"), what="picker")
-    picks = [k for k in keys(h, "pick-") if k[5:].isdigit()]
+    dialog = h.find(ft.AlertDialog)
+    order = [c.identifier for c in dialog.content.controls if isinstance(c, ft.Semantics)]
+    assert "Đề xuất" in joined(h)
     first_with_visit = next((d for d in chosen if d.open_visit_id), None)
-    if first_with_visit:
-        top = api.suggested_assignees(first_with_visit.open_visit_id)[0]
-        assert "Đề xuất" in joined(h)
-        target = top.officer_id
-    else:
-        target = int(picks[0][5:])
+    if first_with_visit:  # the server's suggestion (hamlet officer first, then nearest with capacity)
+        target = api.suggested_assignees(first_with_visit.open_visit_id)[0].officer_id
+    else:  # no visit yet: the officer of the dossier's hamlet
+        target = next(
+            o.id
+            for o in api.board().officers
+            if chosen[0].hamlet_id in o.unit_ids and o.role == "hamlet_officer"
+        )
+    assert order[0] == f"pick-{target}"
     await click_key(h, f"pick-{target}")
     await wait_until(h, lambda: by_key(h, "risk-message").visible, what="assigned")
     assert by_key(h, "risk-message").value.startswith("Đã giao 2 hồ sơ cho")
