@@ -36,6 +36,7 @@ from .models import (
     OfficerPublic,
     PullResponse,
     PushResponse,
+    Role,
     TokenPublic,
     UnitPublic,
     VisitPublic,
@@ -270,6 +271,13 @@ class Client:
     def get_citizen(self, citizen_id: int) -> CitizenPublic:
         """`GET /citizens/{id}`."""
         return self._get(f"/citizens/{int(citizen_id)}", CitizenPublic)
+
+    def list_officers(self, role: Role | str | None = None, *, page: int | None = None,
+                      page_size: int | None = None) -> Page[OfficerPublic]:
+        """`GET /officers`: a field officer gets the desk accounts of their communes, a supervisor
+        the officers of their units (`role` narrows it); `.total` holds X-Total-Count."""
+        role_value = role.value if isinstance(role, Role) else role
+        return self._list("/officers", OfficerPublic, role=role_value, page=page, page_size=page_size)
 
     def create_officer(self, body: BaseModel | Mapping[str, Any]) -> OfficerPublic:
         """`POST /officers` (supervisor) with an `OfficerCreate`."""

@@ -219,6 +219,7 @@ class Shell:
 
         def confirm(ev: ft.Event) -> None:
             self.page.pop_dialog()
+            self.services.duty.end()  # logging out ends duty: no GPS loop without an officer
             self.services.auth.logout()
             self.services.sync.refresh_counts()
             self.go("login")

@@ -67,6 +67,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "more": ("Xem thêm", "Show more"),
     "refresh_position": ("Cập nhật vị trí", "Update position"),
+    # duty tracking (route header)
+    "duty_start": ("Bắt đầu ca", "Start duty"),
+    "duty_end": ("Kết thúc ca", "End duty"),
+    "duty_recording": ("Đang ghi vị trí · {n} điểm chờ gửi", "Recording location · {n} points to send"),
+    "duty_off": ("Ngoài ca: không ghi vị trí", "Off duty: location not recorded"),
+    "duty_off_pending": (
+        "Ngoài ca · {n} điểm chờ gửi", "Off duty · {n} points to send"
+    ),
+    "duty_gps_problem": ("Không lấy được vị trí: {msg}", "No location: {msg}"),
+    "duty_poor_fix": (
+        "Tín hiệu GPS yếu (±{m} m): chưa ghi điểm này", "Weak GPS signal (±{m} m): point not recorded"
+    ),
     # detail
     "visit_detail": ("Chi tiết lượt", "Visit detail"),
     "back": ("Quay lại", "Back"),
@@ -245,7 +257,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "handover_out": ("Nhận kết quả từ bộ phận một cửa để đi trả", "Take results out from the desk"),
     "handover_in": ("Nộp hồ sơ đã nhận về bộ phận một cửa", "Bring collected dossiers to the desk"),
     "handover_none": ("Không có hồ sơ nào.", "No dossiers."),
-    "handover_counterpart": ("Mã số cán bộ một cửa nhận/giao", "Desk officer's account number"),
+    "handover_counterpart": ("Cán bộ một cửa nhận/giao", "Desk officer"),
+    "handover_field_officer": ("Cán bộ hiện trường nhận/giao", "Field officer"),
     "handover_note": ("Ghi chú", "Note"),
     "handover_create": ("Ghi nhận bàn giao", "Record handover"),
     "handover_created": (

@@ -1,12 +1,15 @@
-"""GET /me and POST /officers."""
+"""GET /me, GET /officers and POST /officers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from api_client.models import OfficerCreate, OfficerPublic
+from fastapi import APIRouter, Query, Response
+
+from api_client.models import OfficerCreate, OfficerPublic, Role
 
 from ..deps import CurrentOfficer, EngineDep, SupervisorOnly
+from ..services import directory
 from ..services.auth import create_officer
 
 router = APIRouter(tags=["officers"])
@@ -16,6 +19,23 @@ router = APIRouter(tags=["officers"])
 def me(officer: CurrentOfficer) -> OfficerPublic:
     """The signed-in officer."""
     return officer
+
+
+@router.get("/officers")
+def list_officers(
+    response: Response,
+    engine: EngineDep,
+    officer: CurrentOfficer,
+    role: Role | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OfficerPublic]:
+    """Field officers: the desk accounts of their communes; supervisors: their units' officers.
+
+    Total in X-Total-Count."""
+    items, total = directory.list_officers(engine, officer, role, page, page_size)
+    response.headers["X-Total-Count"] = str(total)
+    return items
 
 
 @router.post("/officers", status_code=201)

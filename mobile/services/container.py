@@ -9,6 +9,7 @@ from mobile import store
 
 from .auth import AuthService
 from .delivery import DeliveryService
+from .duty import DutyService
 from .handovers import HandoverService
 from .location import LocationService
 from .photos import PhotoService
@@ -41,6 +42,8 @@ class Services:
         self.auth = AuthService(self.db, backend_url)
         self.receipts = ReceiptStore(self.store_dir / "receipts", receipts_url_prefix)
         self.route = RouteService(self.db, location, receipt_url=self.receipts.url)
+        self.duty = DutyService(self.db, location, on_changed=self.sync.request)
+        self.sync.on_synced(lambda report: self.duty.refresh())  # sent points leave the count
         self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request)
         self.delivery = DeliveryService(
             self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request
@@ -55,6 +58,7 @@ class Services:
 
     def close(self) -> None:
         """Close the store connection (the tab went away)."""
+        self.duty.close()  # the GPS loop stops; duty stays on and resumes on the next start
         self.supervision.close()
         try:
             self.db.conn.close()

@@ -47,30 +47,15 @@ class DeliveryService(FlowRules):
         super().__init__(db, bank, on_recorded)
         self.documents = documents  # letters are served like receipts
 
-    # -- drafts -------------------------------------------------------------------------
-    def existing_draft(self, visit_id: int) -> Draft | None:
-        """The saved draft, or None when the delivery was never started."""
-        d = store.load_draft(self.db, visit_id)
-        if d is None:
-            return None
-        step = STEPS.index(d.step) if d.step in STEPS else 0
-        return Draft(visit_id, step, dict(d.data))
+    steps = STEPS
 
-    def load(self, visit_id: int, detail: VisitDetail | None = None) -> Draft:
-        """Resume the draft, or start one (the applicant's name pre-filled, ID left to check)."""
-        existing = self.existing_draft(visit_id)
-        if existing:
-            return existing
+    # -- drafts -------------------------------------------------------------------------
+    def _fresh_data(self, detail: VisitDetail | None) -> dict[str, Any]:
+        """The applicant as recipient, the name pre-filled and the ID left to check."""
         data: dict[str, Any] = {"recipient": {"kind": "applicant", "full_name": "", "id_number": ""}}
         if detail:
             data["recipient"]["full_name"] = detail.row.citizen_name
-        draft = Draft(visit_id, 0, data)
-        self.save(draft)
-        return draft
-
-    def save(self, draft: Draft) -> None:
-        """Persist the draft now (every step and every significant change)."""
-        store.save_draft(self.db, draft.visit_id, STEPS[min(draft.step, len(STEPS) - 1)], draft.data)
+        return data
 
     # -- 1 recipient --------------------------------------------------------------------
     @staticmethod

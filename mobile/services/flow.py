@@ -16,7 +16,7 @@ from mobile.media import resize_photo
 from mobile.store.blobs import StagedBlob, stage_blob
 from mobile.vietqr import vietqr_payload
 
-from .models import VisitDetail
+from .models import Draft, VisitDetail
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,11 @@ class FlowError(ValueError):
 
 
 class FlowRules:
-    """The evidence rules every door-step flow applies the same way, and how it records its event."""
+    """The evidence rules every door-step flow applies the same way, its draft, and how it records.
+
+    A flow names its steps (`steps`) and what a fresh draft holds (`_fresh_data`)."""
+
+    steps: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -48,6 +52,33 @@ class FlowRules:
         self.db = db
         self.bank = bank
         self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
+
+    # -- drafts -------------------------------------------------------------------------
+    def existing_draft(self, visit_id: int) -> Draft | None:
+        """The saved draft, or None when the flow was never started."""
+        d = store.load_draft(self.db, visit_id)
+        if d is None:
+            return None
+        step = self.steps.index(d.step) if d.step in self.steps else 0
+        return Draft(visit_id, step, dict(d.data))
+
+    def load(self, visit_id: int, detail: VisitDetail | None = None) -> Draft:
+        """Resume the draft, or start one pre-filled from the cached visit."""
+        existing = self.existing_draft(visit_id)
+        if existing:
+            return existing
+        draft = Draft(visit_id, 0, self._fresh_data(detail))
+        self.save(draft)
+        return draft
+
+    def _fresh_data(self, detail: VisitDetail | None) -> dict[str, Any]:
+        """What a new draft starts with."""
+        return {}
+
+    def save(self, draft: Draft) -> None:
+        """Persist the draft now (every step and every significant change)."""
+        step = self.steps[min(draft.step, len(self.steps) - 1)]
+        store.save_draft(self.db, draft.visit_id, step, draft.data)
 
     # -- photos -------------------------------------------------------------------------
     async def stage_photo(self, raw: bytes, error_key: str) -> dict:

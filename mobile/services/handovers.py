@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlite_utils
 
 from api_client.client import Client
-from api_client.errors import APIConnectionError, APIStatusError
-from api_client.models import HandoverPublic, Role, TrackingLog
+from api_client.models import HandoverPublic, OfficerPublic, Role, TrackingLog
 from mobile import store
 
-from .api import make_client
+from .api import OnlineService, make_client
 from .flow import FlowError
 from .receipts import ReceiptInfo, ReceiptStore
-
-T = TypeVar("T")
 
 
 class NeedsConnection(Exception):
@@ -36,7 +32,7 @@ class CustodyItem:
     visit_id: int
 
 
-class HandoverService:
+class HandoverService(OnlineService):
     """Handovers and tracking logs through api_client.Client (views never see HTTP)."""
 
     def __init__(
@@ -52,6 +48,7 @@ class HandoverService:
         self.documents = documents
         self._rows = rows  # RouteService._rows_for: visits -> VisitRow (names, codes, statuses)
         self._client_factory = client_factory
+        self._counterparts: dict[int | None, list[OfficerPublic]] = {}  # per logged-in officer id
 
     # -- who am I -----------------------------------------------------------------------
     def is_supervisor(self) -> bool:
@@ -88,37 +85,45 @@ class HandoverService:
         return self._items("pickup", "completed", 2)
 
     # -- online calls -------------------------------------------------------------------
-    async def _call(self, fn: Callable[[Client], T]) -> T:
-        s = store.load_session(self.db)
-        if s is None:
-            raise NeedsConnection("no session")
+    def _offline(self, message: str) -> Exception:
+        return NeedsConnection(message)
 
-        def run() -> T:
-            with self._client_factory(self.backend_url, s.token) as api:
-                return fn(api)
+    def _refused(self, detail: str) -> Exception:
+        return FlowError({"api": detail})
 
-        try:
-            return await asyncio.to_thread(run)
-        except APIConnectionError as exc:
-            raise NeedsConnection(str(exc)) from exc
-        except APIStatusError as exc:
-            raise FlowError({"api": exc.detail or str(exc)}) from exc
+    def _no_session(self) -> Exception:
+        return NeedsConnection("no session")
+
+    async def counterparts(self) -> list[OfficerPublic]:
+        """Who I may hand over to: a field officer's desk accounts, a desk's field officers.
+
+        Fetched once per login and kept in memory: a handover needs a connection anyway, and the
+        desk staff of a commune rarely changes within a day."""
+        me = self.officer_id()
+        if me not in self._counterparts:
+            if self.is_supervisor():
+                staff = await self._call(lambda api: list(api.list_officers(page_size=500)))
+                found = [o for o in staff if o.role != Role.SUPERVISOR]
+            else:
+                found = await self._call(lambda api: list(api.list_officers(Role.SUPERVISOR, page_size=500)))
+            self._counterparts = {me: found}
+        return self._counterparts[me]
 
     async def create(
-        self, direction: str, dossier_ids: list[int], counterpart: str, note: str = ""
+        self, direction: str, dossier_ids: list[int], counterpart_id: int | None, note: str = ""
     ) -> HandoverPublic:
         """Record a handover (my side confirmed now); FlowError for bad input, NeedsConnection offline."""
         errors = {}
         if not dossier_ids:
             errors["dossiers"] = "Chọn ít nhất một hồ sơ."
-        if not (counterpart or "").strip().isdigit():
-            errors["counterpart"] = "Nhập mã số cán bộ một cửa (số)."
+        if counterpart_id is None:
+            errors["counterpart"] = "Chọn cán bộ một cửa nhận/giao."
         if errors:
             raise FlowError(errors)
         body = {
             "direction": direction,
             "dossier_ids": dossier_ids,
-            "counterpart_id": int(counterpart.strip()),
+            "counterpart_id": counterpart_id,
             "note": (note or "").strip() or None,
         }
         return await self._call(lambda api: api.create_handover(body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
@@ -32,6 +33,8 @@ from .route import VN_TZ
 
 STEPS = ("identify", "checklist", "photos", "form", "fee", "signature", "gps")
 RECEIPT_STEP = len(STEPS)  # shown after completion
+# form field kinds checked (and normalised) by the shared identity rules
+IDENTITY_CHECKS: dict[str, Callable[[str], str]] = {"citizen_id": check_citizen_id, "phone": check_phone}
 
 
 def bank_from_env() -> BankAccount | None:
@@ -77,20 +80,11 @@ class PickupService(FlowRules):
         super().__init__(db, bank, on_recorded)
         self.receipts = receipts
 
-    # -- drafts -------------------------------------------------------------------------
-    def existing_draft(self, visit_id: int) -> Draft | None:
-        """The saved draft, or None when the pickup was never started."""
-        d = store.load_draft(self.db, visit_id)
-        if d is None:
-            return None
-        step = STEPS.index(d.step) if d.step in STEPS else 0
-        return Draft(visit_id, step, dict(d.data))
+    steps = STEPS
 
-    def load(self, visit_id: int, detail: VisitDetail | None = None) -> Draft:
-        """Resume the draft, or start one pre-filled from the cached citizen."""
-        existing = self.existing_draft(visit_id)
-        if existing:
-            return existing
+    # -- drafts -------------------------------------------------------------------------
+    def _fresh_data(self, detail: VisitDetail | None) -> dict:
+        """The catalogue version the pickup starts under and the cached citizen's identity."""
         data: dict = {"catalogue_version": detail.catalogue.version if detail and detail.catalogue else None}
         if detail:
             data["identity"] = {
@@ -99,14 +93,7 @@ class PickupService(FlowRules):
                 "phone": detail.row.phone or "",
                 "confirmed": False,
             }
-        draft = Draft(visit_id, 0, data)
-        self.save(draft)
-        return draft
-
-    def save(self, draft: Draft) -> None:
-        """Persist the draft now (every step and every significant change)."""
-        step = STEPS[min(draft.step, len(STEPS) - 1)]
-        store.save_draft(self.db, draft.visit_id, step, draft.data)
+        return data
 
     def discard(self, visit_id: int) -> None:
         """Drop a draft (the flow ended in a supplement or a failed visit)."""
@@ -186,15 +173,9 @@ class PickupService(FlowRules):
                     errors[f.key] = "Ngày phải theo dạng DD/MM/YYYY."
                     continue
                 v = d.strftime("%d/%m/%Y")
-            elif f.kind == "citizen_id":
+            elif f.kind in IDENTITY_CHECKS:
                 try:
-                    v = check_citizen_id(v)
-                except IdentityError as exc:
-                    errors[f.key] = str(exc)
-                    continue
-            elif f.kind == "phone":
-                try:
-                    v = check_phone(v)
+                    v = IDENTITY_CHECKS[f.kind](v)
                 except IdentityError as exc:
                     errors[f.key] = str(exc)
                     continue

@@ -26,7 +26,13 @@ def vn_today() -> str:
 
 
 class RouteService:
-    """Reads the local store only: the route works with no network at all."""
+    """Reads the local store only: the route works with no network at all.
+
+    Today's rows are read and built once per data change: the store's `data_generation` moves
+    with every write to what the route shows (a pull, a recorded action, a resolved conflict, a
+    logout wipe), from any connection. A new GPS position only re-orders the cached rows
+    (`reorder`, no SQL at all).
+    """
 
     def __init__(self, db: sqlite_utils.Database, location: LocationService, receipt_url=None) -> None:
         self.db = db
@@ -34,6 +40,16 @@ class RouteService:
         self.last_position: tuple[float, float] | None = None
         self._receipt_url = receipt_url  # callable(visit_id) -> str | None
         self._catalogues: dict[int, CataloguePublic] = {}
+        # (day, store data generation, today's rows in store order)
+        self._loaded: tuple[str, int, list[VisitRow]] | None = None
+        self._ordered: tuple[tuple[object, ...], list[VisitRow]] | None = None  # last ordering, by key
+        self.loads = 0  # store reads of today's rows (tests and the bench watch it)
+
+    def invalidate(self) -> None:
+        """Forget the cached rows: the next `rows()` reads the store whatever its generation."""
+        self._loaded = None
+        self._ordered = None
+        self._catalogues.clear()  # a pull may have brought a corrected catalogue version
 
     def today(self) -> str:
         """The working day shown on the route."""
@@ -75,6 +91,8 @@ class RouteService:
             if r["id"] in citizen_ids:
                 citizens[r["id"]] = json.loads(r["body"])
         pending = {r["visit_id"] for r in self.db.query("SELECT visit_id FROM visit_overrides")}
+        # folded once, when the data is stored (store.cache.search_text): not per row per load
+        keys = store.cache.search_texts(self.db, None if len(visits) > 500 else [v.id for v in visits])
         hamlets = self._hamlets()
         rows = []
         for v in visits:
@@ -107,39 +125,60 @@ class RouteService:
                 local_pending=v.id in pending,
                 notice=v.notice,
             )
-            row.search_key = fold(
-                " ".join(
-                    [
-                        row.citizen_name,
-                        row.dossier_code,
-                        row.id_number,
-                        row.address,
-                        row.hamlet,
-                        row.procedure_name,
-                    ]
-                )
+            row.search_key = keys.get(v.id) or store.cache.search_text(
+                row.citizen_name, row.dossier_code, row.id_number, row.address, row.hamlet, row.procedure_name
             )
             rows.append(row)
         return rows
 
-    def rows(self, position: tuple[float, float] | None = None) -> list[VisitRow]:
-        """Today's visits plus overdue open ones: open visits in route order, then the finished ones."""
+    def _today_rows(self, check: bool = True) -> list[VisitRow]:
+        """Today's visits plus overdue open ones, from the cache unless the data changed (`check`)."""
         today = self.today()
+        if self._loaded is not None and not check and self._loaded[0] == today:
+            return self._loaded[2]
+        # read before loading: a write landing during the load makes the next check reload again
+        generation = store.data_generation(self.db)
+        if self._loaded is not None and self._loaded[:2] == (today, generation):
+            return self._loaded[2]
+        if self._loaded is not None and self._loaded[1] != generation:
+            self._catalogues.clear()  # a pull may have brought a new catalogue version
         visits = [
             v
             for v in store.list_visits(self.db)
             if v.planned_date == today or (v.status.value in OPEN and v.planned_date < today)
         ]
-        rows = self._rows_for(visits)
+        self._loaded = (today, generation, self._rows_for(visits))
+        self._ordered = None
+        self.loads += 1
+        return self._loaded[2]
+
+    def rows(self, position: tuple[float, float] | None = None) -> list[VisitRow]:
+        """Today's visits plus overdue open ones: open visits in route order, then the finished ones."""
+        return self._order(self._today_rows(), position)
+
+    def reorder(self, position: tuple[float, float] | None) -> list[VisitRow]:
+        """The rows already loaded, ordered from a new position: no store access (a GPS fix arrived)."""
+        return self._order(self._today_rows(check=False), position)
+
+    def _order(self, rows: list[VisitRow], position: tuple[float, float] | None) -> list[VisitRow]:
         position = position or self.last_position
+        key = (id(rows), position)
+        if self._ordered is not None and self._ordered[0] == key:
+            return list(self._ordered[1])
         for r in rows:
-            if position and r.lat is not None and r.lon is not None:
-                r.distance_m = haversine_m(position[0], position[1], r.lat, r.lon)
+            # rows are shared with the cache: distances always belong to the latest ordering
+            r.distance_m = (
+                haversine_m(position[0], position[1], r.lat, r.lon)
+                if position and r.lat is not None and r.lon is not None
+                else None
+            )
         open_rows = [r for r in rows if r.is_open]
         done = [r for r in rows if not r.is_open]
         order = plan_route(position, [Stop(r.visit_id, r.lat, r.lon) for r in open_rows])
         by_id = {r.visit_id: r for r in open_rows}
-        return [by_id[i] for i in order] + done
+        ordered = [by_id[i] for i in order] + done
+        self._ordered = (key, ordered)
+        return list(ordered)
 
     @staticmethod
     def filter_rows(

@@ -9,12 +9,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlite_utils
 
 from api_client.client import Client, Page
-from api_client.errors import APIConnectionError, APIStatusError
 from api_client.models import (
     AtRiskDossier,
     Board,
@@ -28,12 +27,10 @@ from api_client.models import (
 )
 from mobile import store
 
-from .api import make_client
+from .api import OnlineService, make_client
 from .observable import Observable
 from .receipts import ReceiptInfo, ReceiptStore
 from .route import VN_TZ
-
-T = TypeVar("T")
 
 AT_RISK_KINDS = ("due_today", "overdue", "unassigned", "repeatedly_failed")
 AT_RISK_PAGE = 20  # rows a page: a supervisor ticks a handful at a time, never hundreds
@@ -99,7 +96,7 @@ class AssignOutcome:
     failed: list[str] = field(default_factory=list)
 
 
-class SupervisionService:
+class SupervisionService(OnlineService):
     """Online calls for supervisors; the board is cached in memory so a network blip never blanks it."""
 
     def __init__(
@@ -133,21 +130,11 @@ class SupervisionService:
         return list(s.officer.unit_ids) if s else []
 
     # -- plumbing -----------------------------------------------------------------------
-    async def _call(self, fn: Callable[[Client], T]) -> T:
-        s = store.load_session(self.db)
-        if s is None:
-            raise SupervisionError("no session")
+    def _offline(self, message: str) -> Exception:
+        return SupervisionOffline(message)
 
-        def run() -> T:
-            with self._client_factory(self.backend_url, s.token) as api:
-                return fn(api)
-
-        try:
-            return await asyncio.to_thread(run)
-        except APIConnectionError as exc:
-            raise SupervisionOffline(str(exc)) from exc
-        except APIStatusError as exc:
-            raise SupervisionError(exc.detail or str(exc)) from exc
+    def _refused(self, detail: str) -> Exception:
+        return SupervisionError(detail)
 
     # -- board --------------------------------------------------------------------------
     async def refresh_board(self) -> Board | None:

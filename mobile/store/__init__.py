@@ -12,6 +12,7 @@ Public API (all functions take the `sqlite_utils.Database` from `open_store` fir
     outbox.items(db, state) / outbox.counts(db)             outbox.py
     get_sync_state(db)                                      sync_state.py
     pending_counts(db) / wipe_personal_data(db)             wipe.py
+    data_generation(db) -> int (changes with any shown data) db.py
 """
 
 from . import blobs, cache, drafts, outbox, overrides, session, sync_state
@@ -26,7 +27,7 @@ from .cache import (
     list_units,
     list_visits,
 )
-from .db import MIGRATIONS, migrate, open_store, transaction
+from .db import MIGRATIONS, data_generation, migrate, open_store, transaction
 from .drafts import Draft, delete_draft, list_drafts, load_draft, save_draft
 from .outbox import OutboxItem
 from .session import Session, clear_session, load_session, save_session

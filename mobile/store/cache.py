@@ -85,44 +85,114 @@ def upsert_citizens(db: sqlite_utils.Database, citizens: Iterable[CitizenPublic]
 
 def upsert_catalogues(db: sqlite_utils.Database, catalogues: Iterable[CataloguePublic]) -> None:
     """Store catalogue versions (old ones are kept: visits started under them still need them)."""
+    changed = 0
     with transaction(db):
         for c in catalogues:
-            db.execute(
+            changed += db.execute(
                 "INSERT INTO catalogues (version, body, published_at) VALUES (?,?,?)"
-                " ON CONFLICT(version) DO UPDATE SET body=excluded.body, published_at=excluded.published_at",
-                [c.version, _dump(c), c.published_at])
+                " ON CONFLICT(version) DO UPDATE SET body=excluded.body, published_at=excluded.published_at"
+                " WHERE catalogues.body != excluded.body",
+                [c.version, _dump(c), c.published_at]).rowcount
+        if changed:  # procedure names are part of every visit's search text
+            refresh_search(db, every=True)
 
 
 def upsert_units(db: sqlite_utils.Database, units: Iterable[UnitPublic]) -> None:
     """Store the administrative unit tree."""
+    changed = 0
     with transaction(db):
         for u in units:
-            db.execute(
+            changed += db.execute(
                 "INSERT INTO units (id, body, parent_id, level) VALUES (?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET body=excluded.body, parent_id=excluded.parent_id,"
-                " level=excluded.level",
-                [u.id, _dump(u), u.parent_id, u.level.value])
+                " level=excluded.level WHERE units.body != excluded.body",
+                [u.id, _dump(u), u.parent_id, u.level.value]).rowcount
+        if changed:  # hamlet names are part of every visit's search text
+            refresh_search(db, every=True)
+
+
+ProcedureNames = tuple[dict[tuple[int, str], str], dict[str, str], set[int]]
+
+
+def _procedure_names(db: sqlite_utils.Database) -> ProcedureNames:
+    """(version, code) -> name in every cached catalogue, the latest version's code -> name, versions."""
+    by_version: dict[tuple[int, str], str] = {}
+    # json_each reads the names inside SQLite: no catalogue body is parsed in Python
+    for r in db.query(
+        "SELECT c.version, json_extract(p.value, '$.code') AS code, json_extract(p.value, '$.name') AS name"
+        " FROM catalogues c, json_each(c.body, '$.procedures') p"
+    ):
+        by_version[(r["version"], r["code"])] = r["name"] or r["code"]
+    versions = {r["version"] for r in db.query("SELECT version FROM catalogues")}
+    top = max(versions, default=-1)
+    latest = {code: name for (version, code), name in by_version.items() if version == top}
+    return by_version, latest, versions
+
+
+def search_text(full_name: str | None, code: str | None, id_number: str | None, address: str | None,
+                hamlet: str | None, procedure_name: str | None) -> str:
+    """The folded text a visit is found by: citizen name, dossier code, ID, address, hamlet, procedure."""
+    return fold(" ".join(x for x in (full_name, code, id_number, address, hamlet, procedure_name) if x))
 
 
 def refresh_search(db: sqlite_utils.Database, *, visit_ids: Iterable[int] = (),
-                   dossier_ids: Iterable[int] = (), citizen_ids: Iterable[int] = ()) -> None:
-    """Recompute the folded search text of the visits touching these rows."""
+                   dossier_ids: Iterable[int] = (), citizen_ids: Iterable[int] = (),
+                   every: bool = False) -> None:
+    """Recompute the folded search text of the visits touching these rows (`every`: all visits).
+
+    The hamlet and procedure names are resolved as the route screen shows them: the citizen's
+    hamlet (else the dossier's), the procedure in the visit's catalogue version (else in the
+    latest cached catalogue, else its code).
+    """
     v, d, c = list(visit_ids), list(dossier_ids), list(citizen_ids)
-    if not (v or d or c):
+    if not (v or d or c or every):
         return
 
     def marks(n: int) -> str:
         return ",".join("?" * n) or "NULL"
 
+    where = "1=1" if every else (f"v.id IN ({marks(len(v))}) OR v.dossier_id IN ({marks(len(d))})"
+                                 f" OR v.citizen_id IN ({marks(len(c))})")
     rows = list(db.query(
-        "SELECT v.id, d.code, ci.full_name, ci.id_number, ci.body AS citizen FROM visits v"
+        "SELECT v.id, d.code, ci.full_name, ci.id_number, json_extract(ci.body, '$.address') AS address,"
+        " COALESCE(NULLIF(json_extract(ci.body, '$.hamlet_id'), 0), json_extract(d.body, '$.hamlet_id'))"
+        " AS hamlet_id, json_extract(d.body, '$.procedure_code') AS procedure_code,"
+        " json_extract(v.body, '$.catalogue_version') AS catalogue_version FROM visits v"
         " LEFT JOIN dossiers d ON d.id = v.dossier_id LEFT JOIN citizens ci ON ci.id = v.citizen_id"
-        f" WHERE v.id IN ({marks(len(v))}) OR v.dossier_id IN ({marks(len(d))})"
-        f" OR v.citizen_id IN ({marks(len(c))})", [*v, *d, *c]))
+        f" WHERE {where}", [] if every else [*v, *d, *c]))
+    if not rows:
+        return
+    hamlets = {r["id"]: r["name"]
+               for r in db.query("SELECT id, json_extract(body, '$.name') AS name FROM units")}
+    by_version, latest, versions = _procedure_names(db)
+    updates = []
     for row in rows:
-        address = json.loads(row["citizen"]).get("address", "") if row["citizen"] else ""
-        text = fold(" ".join(x for x in (row["full_name"], row["code"], row["id_number"], address) if x))
-        db.execute("UPDATE visits SET search = ? WHERE id = ?", [text, row["id"]])
+        code = row["procedure_code"]
+        procedure = None
+        if code:
+            if row["catalogue_version"] in versions:
+                procedure = by_version.get((row["catalogue_version"], code))
+            else:
+                procedure = latest.get(code)
+            procedure = procedure or code
+        text = search_text(row["full_name"], row["code"], row["id_number"], row["address"],
+                           hamlets.get(row["hamlet_id"]), procedure)
+        updates.append((text, row["id"]))
+    db.conn.executemany("UPDATE visits SET search = ? WHERE id = ? AND search != ?",
+                        [(t, i, t) for t, i in updates])
+
+
+def search_texts(db: sqlite_utils.Database, visit_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Visit id -> its stored folded search text (every visit when `visit_ids` is None)."""
+    if visit_ids is None:
+        return {r["id"]: r["search"] for r in db.query("SELECT id, search FROM visits")}
+    ids = list(visit_ids)
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
+        chunk = ids[i : i + 500]
+        out.update({r["id"]: r["search"] for r in db.query(
+            f"SELECT id, search FROM visits WHERE id IN ({','.join('?' * len(chunk))})", chunk)})
+    return out
 
 
 def drop_visit(db: sqlite_utils.Database, visit_id: int) -> bool:
@@ -152,7 +222,10 @@ def list_visits(
     assignee_id: int | None = None,
     q: str | None = None,
 ) -> list[VisitPublic]:
-    """Cached visits (local actions applied), filtered; `q` matches name/code/ID/address without accents.
+    """Cached visits (local actions applied), filtered; `q` matches without accents or case.
+
+    `q`: every word must occur in the visit's folded search text (citizen name, dossier code,
+    ID number, address, hamlet and procedure name: `search_text`), as the route search does.
 
     The status filter sees the local status, so a visit finished offline leaves "planned"
     at once. Ordered by planned date, time window, id.

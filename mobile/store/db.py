@@ -171,10 +171,42 @@ _BREADCRUMBS = _sql(
     "CREATE INDEX track_batches_state ON track_batches (state, created_at)",
 )
 
+
+
+def _search_names(db: sqlite_utils.Database) -> None:
+    """Visits' folded search text gains the hamlet and procedure names the route search covers."""
+    from .cache import refresh_search  # cache imports this module: import at run time
+
+    refresh_search(db, every=True)
+
+
+# What the screens show comes from these tables; any write to them, from any connection (the UI's
+# or the sync engine's), bumps one counter, so a screen can cache its rows and re-read only when
+# the data really changed (breadcrumbs, drafts, the outbox and sync bookkeeping do not count).
+SHOWN_TABLES = ("visits", "dossiers", "citizens", "visit_overrides", "units", "catalogues")
+
+_GENERATION = _sql(
+    "CREATE TABLE data_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL DEFAULT 0)",
+    "INSERT INTO data_generation (id, n) VALUES (1, 0)",
+    *(
+        f"CREATE TRIGGER {table}_{op.lower()}_generation AFTER {op} ON {table}"
+        " BEGIN UPDATE data_generation SET n = n + 1 WHERE id = 1; END"
+        for table in SHOWN_TABLES
+        for op in ("INSERT", "UPDATE", "DELETE")
+    ),
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
     ("0002_breadcrumbs", _BREADCRUMBS),
+    ("0003_search_hamlet_procedure", _search_names),
+    ("0004_data_generation", _GENERATION),
 ]
+
+
+def data_generation(db: sqlite_utils.Database) -> int:
+    """A counter that changes whenever anything a screen shows (visits, dossiers, ...) was written."""
+    return int(db.execute("SELECT n FROM data_generation WHERE id = 1").fetchone()[0])
 
 
 def now_iso() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import DANGER, TOUCH, WARN, title
+from mobile.ui.theme import DANGER, TOUCH, WARN, back_button, title
 
 TYPE_KEYS = {
     "visit.pickup_completed": "kind_pickup",
@@ -30,13 +30,7 @@ class ConflictsView:
             padding=12,
             content=ft.Column(
                 [
-                    ft.OutlinedButton(
-                        content=t("back"),
-                        icon=ft.Icons.ARROW_BACK,
-                        height=TOUCH,
-                        key="back",
-                        on_click=lambda e: self.ctx.nav.go("route"),
-                    ),
+                    back_button(t, lambda e: self.ctx.nav.go("route")),
                     title(t("conflicts_title")),
                     self.list,
                 ],

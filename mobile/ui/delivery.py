@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import flet as ft
 
 from mobile.i18n import format_vnd
 from mobile.services.delivery import DONE_STEP, STEPS, FlowError
 from mobile.ui.context import ViewContext
-from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, photo_box
-from mobile.ui.theme import MUTED, OK, PRIMARY, TOUCH, WARN, big_button, error_text
+from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, StepFlow, photo_box
+from mobile.ui.theme import MUTED, OK, WARN, big_button, document_link, link_button
 
 STEP_TITLES = (
     "dstep_recipient",
@@ -25,73 +25,23 @@ STEP_TITLES = (
 BUCKETS = {"recipient": "recipient", "receipt_code": "receipt_input", "fee": "fee_input", "gps": "gps"}
 
 
-class DeliveryView(FeeStep, SignatureStep, GpsStep):
+class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
     """Steps 1-7 of a home delivery; every 'Tiếp tục' validates, saves the draft and moves on."""
 
+    steps = STEPS
+    step_titles = STEP_TITLES
+    buckets = BUCKETS
+    complete_label = "complete_delivery"
     officer_confirm_key = "officer_confirms_delivery"
 
     def __init__(self, ctx: ViewContext, visit_id: int) -> None:
-        self.ctx = ctx
-        self.svc = ctx.services.delivery
-        self.detail = ctx.services.route.detail(visit_id)
-        self.visit_id = visit_id
-        self.draft = self.svc.load(visit_id, self.detail)
-        if self.detail is not None and not self.detail.row.is_open:
+        super().__init__(ctx, visit_id, ctx.services.delivery)
+        if self._closed():
             self.draft.step = DONE_STEP
-        self.fields: dict[str, ft.TextField] = {}
-        self.pad = None
-        self.gps_busy = False
         self.stopped = False  # the receipt code did not match: only 'failed visit' is offered
 
-    def build(self) -> ft.Control:
-        """The flow's frame; each step gets a fresh scrolling column."""
-        if self.detail is None:
-            return ft.Text(self.ctx.t("no_visits"))
-        self.frame = ft.Container(expand=True)
-        self.render()
-        return ft.Container(
-            padding=12,
-            expand=True,
-            content=ft.Column(
-                [
-                    ft.Row(
-                        [
-                            ft.IconButton(
-                                ft.Icons.ARROW_BACK,
-                                tooltip=self.ctx.t("back"),
-                                width=TOUCH,
-                                height=TOUCH,
-                                on_click=lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
-                            ),
-                            ft.Text(
-                                f"{self.detail.row.citizen_name} · {self.detail.row.dossier_code}",
-                                size=14,
-                                color=MUTED,
-                                expand=True,
-                            ),
-                        ]
-                    ),
-                    self.frame,
-                ],
-                expand=True,
-                spacing=4,
-            ),
-        )
-
-    # -- frame ------------------------------------------------------------------------
-    def render(self) -> None:
-        """Draw the current step."""
-        t = self.ctx.t
-        step = self.draft.step
-        self.error = error_text()
-        self.fields = {}
-        header = ft.Text(
-            f"{t('step_of', i=step + 1, n=len(STEP_TITLES))}: {t(STEP_TITLES[step])}",
-            size=18,
-            weight=ft.FontWeight.BOLD,
-            color=PRIMARY,
-        )
-        renderer = [
+    def _renderers(self) -> list[Callable[[], list[ft.Control]]]:
+        return [
             self._recipient,
             self._receipt_code,
             self._fee,
@@ -99,79 +49,16 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
             self._signature,
             self._gps,
             self._done,
-        ][step]
-        content = ft.Column(renderer(), spacing=10)
-        nav: list[ft.Control] = []
-        if 0 < step < DONE_STEP:
-            nav.append(big_button(t("prev"), self._prev, primary=False, key="prev"))
-        if step < len(STEPS) - 1:
-            nav.append(big_button(t("next"), self._next, key="next"))
-        elif step == len(STEPS) - 1:
-            nav.append(big_button(t("complete_delivery"), self._complete, key="complete"))
-        if hasattr(self, "frame"):
-            # the step buttons stay pinned under the scrolling step: always in thumb reach
-            self.frame.content = ft.Column(
-                [
-                    ft.ListView(expand=True, spacing=10, controls=[header, content, self.error]),
-                    ft.Container(ft.Row(nav, wrap=True), padding=ft.Padding.only(top=6)),
-                ],
-                expand=True,
-                spacing=0,
-            )
+        ]
 
-    def _fail(self, errors: dict[str, str] | str) -> None:
-        if isinstance(errors, str):
-            msg = errors
-        else:
-            for key, msg_ in errors.items():
-                if key in self.fields:
-                    self.fields[key].error = msg_
-            msg = "\n".join(errors.values())
-        self.error.value, self.error.visible = msg, True
-
-    def _field(self, key: str, label: str, value: str = "", **kw: Any) -> ft.TextField:
-        f = ft.TextField(label=label, value=value, key=f"field-{key}", on_blur=self._save_fields, **kw)
-        self.fields[key] = f
-        return f
-
-    def _save_fields(self, e: ft.Event | None = None) -> None:
-        """Keep typed text in the draft even before 'Tiếp tục' (a crash mid-form loses nothing)."""
-        step = STEPS[self.draft.step] if self.draft.step < len(STEPS) else ""
-        bucket = BUCKETS.get(step)
-        if not bucket:
-            return
-        target = self.draft.data.setdefault(bucket, {})
-        for k, f in self.fields.items():
-            target[k if bucket != "gps" else "reason_note"] = f.value or ""
-        self.svc.save(self.draft)
-
-    def _go(self, step: int) -> None:
-        self.draft.step = step
-        if step < len(STEPS):
-            self.svc.save(self.draft)
-        self.render()
-
-    def _prev(self, e: ft.Event) -> None:
-        self._save_fields()
-        self._go(max(0, self.draft.step - 1))
-
-    def _next(self, e: ft.Event) -> None:
-        handler = [
+    def _validators(self) -> list[Callable[[], None]]:
+        return [
             self._done_recipient,
             self._done_receipt_code,
             self._done_fee,
             self._done_handover,
             self._done_signature,
-        ][self.draft.step]
-        try:
-            handler()
-        except FlowError as exc:
-            self._fail(exc.errors)
-            return
-        self._go(self.draft.step + 1)
-
-    def _on_gps_step(self) -> bool:
-        return self.draft.step == STEPS.index("gps")
+        ]
 
     # -- 1 recipient --------------------------------------------------------------------
     def _recipient(self) -> list[ft.Control]:
@@ -182,12 +69,8 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
             ft.Row(
                 wrap=True,
                 controls=[
-                    (ft.FilledButton if kind == k else ft.OutlinedButton)(
-                        content=t(f"recipient_{k}"),
-                        height=TOUCH,
-                        data=k,
-                        on_click=self._pick_kind,
-                        key=f"recipient-{k}",
+                    big_button(
+                        t(f"recipient_{k}"), self._pick_kind, primary=kind == k, key=f"recipient-{k}", data=k
                     )
                     for k in ("applicant", "authorised")
                 ],
@@ -239,17 +122,7 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
 
     async def _take_auth(self, e: ft.Event) -> None:
         self._save_fields()
-        raw = await self.ctx.services.photos.pick()
-        if not raw:
-            return
-        try:
-            await self.svc.add_authorisation_photo(self.draft, raw)
-        except FlowError as exc:
-            self._fail(exc.errors)
-            self.ctx.page.update()
-            return
-        self.render()
-        self.ctx.page.update()
+        await self._take_photo(lambda raw: self.svc.add_authorisation_photo(self.draft, raw))
 
     def _done_recipient(self) -> None:
         self._save_fields()
@@ -296,20 +169,13 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
         return items
 
     async def _scan(self, e: ft.Event) -> None:
-        raw = await self.ctx.services.photos.pick()
-        if not raw:
-            return
-        try:
+        async def keep(raw: bytes) -> None:
             code = await self.svc.read_receipt_qr(raw)
-        except FlowError as exc:
-            self._fail(exc.errors)
-            self.ctx.page.update()
-            return
-        self.draft.data.setdefault("receipt_input", {})["receipt_code"] = code
-        self.draft.data["receipt_input"]["source"] = "qr"
-        self.svc.save(self.draft)
-        self.render()
-        self.ctx.page.update()
+            self.draft.data.setdefault("receipt_input", {})["receipt_code"] = code
+            self.draft.data["receipt_input"]["source"] = "qr"
+            self.svc.save(self.draft)
+
+        await self._take_photo(keep)
 
     def _done_receipt_code(self) -> None:
         self._save_fields()
@@ -354,18 +220,9 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
             box: list[ft.Control] = [
                 ft.Text(t("letter_reminder", letter=name), color=WARN, weight=ft.FontWeight.BOLD)
             ]
-            if letter and letter.url:
-                box.append(
-                    ft.FilledButton(
-                        content=t("letter_pdf", letter=name),
-                        icon=ft.Icons.DOWNLOAD,
-                        height=TOUCH,
-                        url=letter.url,
-                        key="letter-pdf",
-                    )
-                )
-            elif letter:
-                box.append(ft.Text(t("pdf_saved", path=str(letter.path)), size=12, selectable=True))
+            if letter:
+                label = t("letter_pdf", letter=name)
+                box.append(document_link(t, label, letter.url, letter.path, "letter-pdf"))
             box.append(
                 ft.Checkbox(
                     label=t("letter_handed", letter=name),
@@ -398,17 +255,7 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
         self.svc.save(self.draft)
 
     async def _take_handover(self, e: ft.Event) -> None:
-        raw = await self.ctx.services.photos.pick()
-        if not raw:
-            return
-        try:
-            await self.svc.add_handover_photo(self.draft, raw)
-        except FlowError as exc:
-            self._fail(exc.errors)
-            self.ctx.page.update()
-            return
-        self.render()
-        self.ctx.page.update()
+        await self._take_photo(lambda raw: self.svc.add_handover_photo(self.draft, raw))
 
     def _done_handover(self) -> None:
         kind = self.svc.letter_kind(self.detail)
@@ -421,18 +268,8 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
             )
 
     # -- 6 complete -----------------------------------------------------------------------
-    def _complete(self, e: ft.Event) -> None:
-        if self.gps_busy or not self._gps_ready():
-            return
-        try:
-            self.svc.complete(self.draft, self.detail)
-        except FlowError as exc:
-            self._fail(exc.errors)
-            return
-        self.draft.step = DONE_STEP
-        self.render()
-        # recording notified the sync bar, which updated itself: send the new step explicitly
-        self.ctx.page.update()
+    def _record(self) -> None:
+        self.svc.complete(self.draft, self.detail)
 
     # -- 7 done -----------------------------------------------------------------------------
     def _done(self) -> list[ft.Control]:
@@ -448,17 +285,8 @@ class DeliveryView(FeeStep, SignatureStep, GpsStep):
         ]
         url = self.svc.letter_url(self.visit_id)
         if url:
-            items.append(
-                ft.OutlinedButton(
-                    content=t(
-                        "letter_pdf", letter=self.svc.letter_name(self.svc.letter_kind(self.detail) or "")
-                    ),
-                    icon=ft.Icons.PICTURE_AS_PDF,
-                    height=TOUCH,
-                    url=url,
-                    key="letter-pdf",
-                )
-            )
+            letter = self.svc.letter_name(self.svc.letter_kind(self.detail) or "")
+            items.append(link_button(t("letter_pdf", letter=letter), url, "letter-pdf"))
         items.append(
             big_button(
                 t("back_to_route"), lambda e: self.ctx.nav.go("route"), primary=False, key="back-to-route"

@@ -7,7 +7,18 @@ import flet as ft
 from api_client.domain.lifecycle import STATUS_LABELS_VI, DossierStatus
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, WARN, big_button, document_label, title
+from mobile.ui.theme import (
+    DANGER,
+    MUTED,
+    PRIMARY,
+    TOUCH,
+    WARN,
+    back_button,
+    big_button,
+    document_label,
+    link_button,
+    title,
+)
 
 
 def maps_url(lat: float, lon: float) -> str:
@@ -52,13 +63,7 @@ class DetailView:
         t = self.ctx.t
         svc = self.ctx.services
         d = svc.route.detail(self.visit_id)
-        back = ft.OutlinedButton(
-            content=t("back"),
-            icon=ft.Icons.ARROW_BACK,
-            height=TOUCH,
-            on_click=lambda e: self.ctx.nav.go("route"),
-            key="back",
-        )
+        back = back_button(t, lambda e: self.ctx.nav.go("route"))
         if d is None:
             return ft.Column([back, ft.Text(t("no_visits"))])
         r = d.row
@@ -152,31 +157,13 @@ class DetailView:
                 )
             )
         elif d.receipt_url:
-            items.append(
-                ft.OutlinedButton(
-                    content=t("download_pdf"),
-                    icon=ft.Icons.PICTURE_AS_PDF,
-                    height=TOUCH,
-                    url=d.receipt_url,
-                    key="receipt-link",
-                )
-            )
+            items.append(link_button(t("download_pdf"), d.receipt_url, "receipt-link"))
             items.append(ft.Text(t("visit_closed"), color=MUTED))
         else:
             items.append(ft.Text(t("visit_closed"), color=MUTED))
         if r.kind == "delivery" and not r.is_open and (url := svc.delivery.letter_url(self.visit_id)):
-            items.append(
-                ft.OutlinedButton(
-                    content=t(
-                        "letter_pdf",
-                        letter=svc.delivery.letter_name(d.procedure.letter if d.procedure else ""),
-                    ),
-                    icon=ft.Icons.PICTURE_AS_PDF,
-                    height=TOUCH,
-                    url=url,
-                    key="letter-link",
-                )
-            )
+            letter = svc.delivery.letter_name(d.procedure.letter if d.procedure else "")
+            items.append(link_button(t("letter_pdf", letter=letter), url, "letter-link"))
         items.append(
             ft.OutlinedButton(
                 content=t("tracking_log"),

@@ -6,7 +6,7 @@ import flet as ft
 
 from mobile.services.pickup import FlowError, next_working_day
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import TOUCH, big_button, error_text, title
+from mobile.ui.theme import back_button, big_button, error_text, title
 
 REASONS = ("nobody_home", "missing_documents", "refused", "wrong_address", "other")
 
@@ -32,13 +32,7 @@ class FailedView:
             padding=12,
             content=ft.Column(
                 [
-                    ft.OutlinedButton(
-                        content=t("back"),
-                        icon=ft.Icons.ARROW_BACK,
-                        height=TOUCH,
-                        key="back",
-                        on_click=lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
-                    ),
+                    back_button(t, lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id)),
                     title(t("failed_title")),
                     ft.Text(f"{d.row.citizen_name} · {d.row.dossier_code}" if d else ""),
                     self.reasons,
@@ -54,9 +48,7 @@ class FailedView:
     def _render_reasons(self) -> None:
         t = self.ctx.t
         self.reasons.controls = [
-            (ft.FilledButton if r == self.reason else ft.OutlinedButton)(
-                content=t(f"fail_{r}"), height=TOUCH, data=r, on_click=self._pick, key=f"fail-{r}"
-            )
+            big_button(t(f"fail_{r}"), self._pick, primary=r == self.reason, key=f"fail-{r}", data=r)
             for r in REASONS
         ]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import flet as ft
 
-from api_client.models import HandoverPublic
+from api_client.models import HandoverPublic, OfficerPublic
 from mobile.services.flow import FlowError
 from mobile.services.handovers import CustodyItem, NeedsConnection
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, WARN, big_button, error_text, title
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, WARN, back_button, big_button, error_text, title
 
 DIRECTIONS = ("desk_to_officer", "officer_to_desk")
 
@@ -23,8 +23,12 @@ class HandoversView:
         self.selected: dict[str, set[int]] = {d: set() for d in DIRECTIONS}
         self.message = error_text()
         self.remote = ft.Column(spacing=6)  # pending + recent handovers, filled once online
-        self.counterpart = ft.TextField(
-            label=ctx.t("handover_counterpart"), keyboard_type=ft.KeyboardType.NUMBER, key="field-counterpart"
+        # the accounts to pick from arrive with the online part; typing a number invited mistakes
+        self.counterpart = ft.Dropdown(
+            label=ctx.t("handover_field_officer" if self.svc.is_supervisor() else "handover_counterpart"),
+            options=[],
+            key="field-counterpart",
+            width=360,
         )
         self.note = ft.TextField(label=ctx.t("handover_note"), key="field-handover-note")
 
@@ -32,13 +36,7 @@ class HandoversView:
         """Both lists (local, offline-safe) and the online part, loaded in the background."""
         t = self.ctx.t
         items: list[ft.Control] = [
-            ft.OutlinedButton(
-                content=t("back"),
-                icon=ft.Icons.ARROW_BACK,
-                height=TOUCH,
-                on_click=lambda e: self.ctx.nav.go("route"),
-                key="back",
-            ),
+            back_button(t, lambda e: self.ctx.nav.go("route")),
             title(t("handovers")),
             self.message,
         ]
@@ -90,10 +88,13 @@ class HandoversView:
         t = self.ctx.t
         direction = e.control.data
         try:
+            if not self.counterpart.options:
+                # the screen opened offline: the picker fills once the connection is back
+                self._fill_picker(await self.svc.counterparts())
             await self.svc.create(
                 direction,
                 sorted(self.selected[direction]),
-                self.counterpart.value or "",
+                int(self.counterpart.value) if self.counterpart.value else None,
                 self.note.value or "",
             )
         except NeedsConnection:
@@ -121,6 +122,7 @@ class HandoversView:
     async def _load_remote(self) -> None:
         t = self.ctx.t
         try:
+            people = await self.svc.counterparts()
             pending = await self.svc.pending()
             recent = await self.svc.recent()
         except NeedsConnection:
@@ -131,6 +133,7 @@ class HandoversView:
             self.remote.controls = [ft.Text("\n".join(exc.errors.values()), color=DANGER)]
             self._update()
             return
+        self._fill_picker(people)
         controls: list[ft.Control] = []
         if pending:
             controls.append(ft.Text(t("handover_pending"), weight=ft.FontWeight.BOLD, color=PRIMARY, size=16))
@@ -152,6 +155,12 @@ class HandoversView:
             controls.append(ft.Text(self._line(h), size=14, color=WARN if h.pending else None))
         self.remote.controls = controls
         self._update()
+
+    def _fill_picker(self, people: list[OfficerPublic]) -> None:
+        # never preselected, even when there is one desk: custody passes to whom the officer chose
+        self.counterpart.options = [
+            ft.DropdownOption(key=str(o.id), text=f"{o.full_name} ({o.username})") for o in people
+        ]
 
     def _line(self, h: HandoverPublic) -> str:
         t = self.ctx.t

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
-from api_client.models import FeeKind
+from api_client.models import FeeKind, Procedure
 from mobile.receipt import qr_png
 from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError, next_working_day
 from mobile.ui.context import ViewContext
-from mobile.ui.signature_pad import SignaturePad
-from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, photo_box
-from mobile.ui.theme import MUTED, OK, PRIMARY, TOUCH, WARN, big_button, document_label, error_text
+from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, StepFlow, photo_box
+from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link
 
 STEP_TITLES = (
     "step_identify",
@@ -22,79 +23,29 @@ STEP_TITLES = (
     "step_gps",
     "step_receipt",
 )
-class PickupView(FeeStep, SignatureStep, GpsStep):
+
+
+class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
     """Steps 1-8 of a home pickup; every 'Tiếp tục' validates, saves the draft and moves on."""
 
+    steps = STEPS
+    step_titles = STEP_TITLES
+    # which draft bucket the text fields of a step are kept in before 'Tiếp tục'
+    buckets = {"identify": "identity", "form": "form", "fee": "fee_input", "gps": "gps"}
+
     def __init__(self, ctx: ViewContext, visit_id: int) -> None:
-        self.ctx = ctx
-        self.svc = ctx.services.pickup
-        self.detail = ctx.services.route.detail(visit_id)
-        self.visit_id = visit_id
-        self.draft = self.svc.load(visit_id, self.detail)
+        super().__init__(ctx, visit_id, ctx.services.pickup)
         self.receipt = self.svc.receipt(visit_id)
-        if self.receipt is not None and self.detail is not None and not self.detail.row.is_open:
+        if self.receipt is not None and self._closed():
             self.draft.step = RECEIPT_STEP
-        self.content = ft.Column(spacing=10)
-        self.error = error_text()
-        self.header = ft.Text("", size=18, weight=ft.FontWeight.BOLD, color=PRIMARY)
-        self.nav_row = ft.Row(wrap=True)
-        self.fields: dict[str, ft.TextField] = {}
-        self.pad: SignaturePad | None = None
-        self.gps_busy = False
 
     @property
-    def proc(self):
+    def proc(self) -> Procedure | None:
         """The procedure of the visit, in the catalogue version it started under."""
         return self.detail.procedure if self.detail else None
 
-    def build(self) -> ft.Control:
-        """The flow's frame; each step gets a fresh scrolling column (a new step starts at the top)."""
-        if self.detail is None:
-            return ft.Text(self.ctx.t("no_visits"))
-        self.frame = ft.Container(expand=True)
-        self.render()
-        return ft.Container(
-            padding=12,
-            expand=True,
-            content=ft.Column(
-                [
-                    ft.Row(
-                        [
-                            ft.IconButton(
-                                ft.Icons.ARROW_BACK,
-                                tooltip=self.ctx.t("back"),
-                                width=TOUCH,
-                                height=TOUCH,
-                                on_click=lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
-                            ),
-                            ft.Text(
-                                f"{self.detail.row.citizen_name} · {self.detail.row.dossier_code}",
-                                size=14,
-                                color=MUTED,
-                                expand=True,
-                            ),
-                        ]
-                    ),
-                    self.frame,
-                ],
-                expand=True,
-                spacing=4,
-            ),
-        )
-
-    # -- frame ------------------------------------------------------------------------
-    def render(self) -> None:
-        """Draw the current step."""
-        t = self.ctx.t
-        step = self.draft.step
-        # fresh controls per step: a brand-new scroll view starts at the top of the step
-        self.content = ft.Column(spacing=10)
-        self.error = error_text()
-        self.header = ft.Text("", size=18, weight=ft.FontWeight.BOLD, color=PRIMARY)
-        self.nav_row = ft.Row(wrap=True)
-        self.header.value = f"{t('step_of', i=step + 1, n=len(STEP_TITLES))}: {t(STEP_TITLES[step])}"
-        self.fields = {}
-        renderer = [
+    def _renderers(self) -> list[Callable[[], list[ft.Control]]]:
+        return [
             self._identify,
             self._checklist,
             self._photos,
@@ -103,78 +54,17 @@ class PickupView(FeeStep, SignatureStep, GpsStep):
             self._signature,
             self._gps,
             self._receipt,
-        ][step]
-        self.content.controls = renderer()
-        nav: list[ft.Control] = []
-        if 0 < step < RECEIPT_STEP:
-            nav.append(big_button(t("prev"), self._prev, primary=False, key="prev"))
-        if step < len(STEPS) - 1:
-            nav.append(big_button(t("next"), self._next, key="next"))
-        elif step == len(STEPS) - 1:
-            nav.append(big_button(t("complete"), self._complete, key="complete"))
-        self.nav_row.controls = nav
-        if hasattr(self, "frame"):
-            # the step buttons stay pinned under the scrolling step: always in thumb reach
-            self.frame.content = ft.Column(
-                [
-                    ft.ListView(expand=True, spacing=10, controls=[self.header, self.content, self.error]),
-                    ft.Container(self.nav_row, padding=ft.Padding.only(top=6)),
-                ],
-                expand=True,
-                spacing=0,
-            )
+        ]
 
-    def _fail(self, errors: dict[str, str] | str) -> None:
-        if isinstance(errors, str):
-            msg = errors
-        else:
-            for key, msg_ in errors.items():
-                if key in self.fields:
-                    self.fields[key].error = msg_
-            msg = "\n".join(errors.values())
-        self.error.value, self.error.visible = msg, True
-
-    def _field(self, key: str, label: str, value: str = "", **kw) -> ft.TextField:
-        f = ft.TextField(label=label, value=value, key=f"field-{key}", on_blur=self._save_fields, **kw)
-        self.fields[key] = f
-        return f
-
-    def _save_fields(self, e: ft.Event | None = None) -> None:
-        """Keep typed text in the draft even before 'Tiếp tục' (a crash mid-form loses nothing)."""
-        step = STEPS[self.draft.step] if self.draft.step < len(STEPS) else ""
-        bucket = {"identify": "identity", "form": "form", "fee": "fee_input", "gps": "gps"}.get(step)
-        if not bucket:
-            return
-        target = self.draft.data.setdefault(bucket, {})
-        for k, f in self.fields.items():
-            target[k if bucket != "gps" else "reason_note"] = f.value or ""
-        self.svc.save(self.draft)
-
-    def _go(self, step: int) -> None:
-        self.draft.step = step
-        if step < len(STEPS):
-            self.svc.save(self.draft)
-        self.render()
-
-    def _prev(self, e: ft.Event) -> None:
-        self._save_fields()
-        self._go(max(0, self.draft.step - 1))
-
-    def _next(self, e: ft.Event) -> None:
-        handler = [
+    def _validators(self) -> list[Callable[[], None]]:
+        return [
             self._done_identify,
             self._done_checklist,
             self._done_photos,
             self._done_form,
             self._done_fee,
             self._done_signature,
-        ][self.draft.step]
-        try:
-            handler()
-        except FlowError as exc:
-            self._fail(exc.errors)
-            return
-        self._go(self.draft.step + 1)
+        ]
 
     # -- 1 identify ---------------------------------------------------------------------
     def _identify(self) -> list[ft.Control]:
@@ -288,17 +178,7 @@ class PickupView(FeeStep, SignatureStep, GpsStep):
 
     async def _take(self, e: ft.Event) -> None:
         code = e.control.data
-        raw = await self.ctx.services.photos.pick()
-        if not raw:
-            return
-        try:
-            await self.svc.add_photo(self.draft, code, raw)
-        except FlowError as exc:
-            self._fail(exc.errors)
-            self.ctx.page.update()
-            return
-        self.render()
-        self.ctx.page.update()
+        await self._take_photo(lambda raw: self.svc.add_photo(self.draft, code, raw))
 
     def _done_photos(self) -> None:
         missing = self.svc.missing_photos(self.proc, self.draft)
@@ -322,12 +202,12 @@ class PickupView(FeeStep, SignatureStep, GpsStep):
                     ft.Row(
                         wrap=True,
                         controls=[
-                            (ft.FilledButton if c == current else ft.OutlinedButton)(
-                                content=c,
-                                height=TOUCH,
-                                data=(f.key, c),
-                                on_click=self._choose,
+                            big_button(
+                                c,
+                                self._choose,
+                                primary=c == current,
                                 key=f"choice-{f.key}-{c}",
+                                data=(f.key, c),
                             )
                             for c in f.choices
                         ],
@@ -396,24 +276,8 @@ class PickupView(FeeStep, SignatureStep, GpsStep):
         self.draft.data["pages"] = self._pages()
 
     # -- 6 signature, 7 GPS: shared steps (mobile.ui.steps) -------------------------------
-    def _on_gps_step(self) -> bool:
-        return self.draft.step == STEPS.index("gps")
-
-    def _complete(self, e: ft.Event) -> None:
-        if self.gps_busy:
-            return
-        if not self._gps_ready():
-            return
-        try:
-            self.receipt = self.svc.complete(self.draft, self.detail, self.ctx.services.officer_name())
-        except FlowError as exc:
-            self._fail(exc.errors)
-            return
-        self.draft.step = RECEIPT_STEP
-        self.render()
-        # recording notified the sync bar, which updated itself: Flet then skips its
-        # automatic update for this handler, so send the new step explicitly
-        self.ctx.page.update()
+    def _record(self) -> None:
+        self.receipt = self.svc.complete(self.draft, self.detail, self.ctx.services.officer_name())
 
     # -- 8 receipt -----------------------------------------------------------------------------------
     def _receipt(self) -> list[ft.Control]:
@@ -434,18 +298,7 @@ class PickupView(FeeStep, SignatureStep, GpsStep):
             ft.Image(src=qr_png(r.lookup, box_size=5), width=200, height=200),
             ft.Text(r.lookup, size=11, color=MUTED, selectable=True),
         ]
-        if r.url:
-            items.append(
-                ft.FilledButton(
-                    content=t("download_pdf"),
-                    icon=ft.Icons.DOWNLOAD,
-                    height=TOUCH,
-                    url=r.url,
-                    key="download-pdf",
-                )
-            )
-        else:
-            items.append(ft.Text(t("pdf_saved", path=str(r.path)), size=12, selectable=True))
+        items.append(document_link(t, t("download_pdf"), r.url, r.path, "download-pdf"))
         items.append(
             big_button(
                 t("back_to_route"), lambda e: self.ctx.nav.go("route"), primary=False, key="back-to-route"

@@ -69,6 +69,30 @@ class RouteView:
         self.list = ft.ListView(expand=True, spacing=6, padding=ft.Padding.only(bottom=20))
         self.body = ft.Container(expand=True)
         self.position: tuple[float, float] | None = ctx.services.route.last_position
+        # duty tracking: officers only (a supervisor's home is the board, this guards any other path)
+        self.duty_enabled = not ctx.services.supervision.is_supervisor()
+        self.duty_text = ft.Text("", size=14, weight=ft.FontWeight.BOLD, expand=True)
+        self.duty_problem = ft.Text("", size=13, color=DANGER, visible=False)
+        self.duty_button = ft.FilledButton(
+            content="", height=TOUCH, on_click=self._toggle_duty, key="duty-toggle"
+        )
+        self.duty_bar = ft.Container(
+            key="duty-bar",
+            visible=self.duty_enabled,
+            border=ft.Border.all(1, "#9E9E9E"),
+            border_radius=8,
+            padding=ft.Padding.symmetric(horizontal=8, vertical=4),
+            content=ft.Row(
+                [
+                    ft.Column([self.duty_text, self.duty_problem], spacing=0, expand=True, tight=True),
+                    self.duty_button,
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+        )
+        self._unsub_duty = (
+            ctx.services.duty.state.subscribe(self._on_duty_change) if self.duty_enabled else None
+        )
 
     # -- building -------------------------------------------------------------------
     def build(self) -> ft.Control:
@@ -105,19 +129,69 @@ class RouteView:
         )
         self._render_filters()
         self._render_body()
+        if self.duty_enabled:
+            self.ctx.services.duty.resume()  # on duty before a restart or a re-login: keep recording
+            self._render_duty()
         self.ctx.run(self._locate)
         return ft.Container(
             expand=True,
             padding=ft.Padding.symmetric(horizontal=10, vertical=6),
             content=ft.Column(
-                [header, ft.Row([self.search]), self.kind_row, self.status_row, self.count, self.body],
+                [
+                    header,
+                    self.duty_bar,
+                    ft.Row([self.search]),
+                    self.kind_row,
+                    self.status_row,
+                    self.count,
+                    self.body,
+                ],
                 expand=True,
                 spacing=6,
             ),
         )
 
+    def _render_duty(self) -> None:
+        """Copy the duty state into the header's toggle and status line."""
+        t = self.ctx.t
+        d = self.ctx.services.duty.state
+        if d.on_duty:
+            self.duty_text.value, self.duty_text.color = t("duty_recording", n=d.pending), OK
+            self.duty_button.content = t("duty_end")
+            self.duty_button.icon = ft.Icons.STOP_CIRCLE
+            self.duty_button.bgcolor = DANGER
+        else:
+            self.duty_text.value = t("duty_off_pending", n=d.pending) if d.pending else t("duty_off")
+            self.duty_text.color = MUTED
+            self.duty_button.content = t("duty_start")
+            self.duty_button.icon = ft.Icons.PLAY_CIRCLE
+            self.duty_button.bgcolor = PRIMARY
+        problem = ""
+        if d.on_duty and d.problem == "gps":
+            problem = t("duty_gps_problem", msg=d.problem_detail)
+        elif d.on_duty and d.problem == "poor_accuracy":
+            problem = t("duty_poor_fix", m=d.problem_detail)
+        self.duty_problem.value, self.duty_problem.visible = problem, bool(problem)
+
+    def _on_duty_change(self) -> None:
+        self._render_duty()
+        try:
+            self.duty_bar.update()
+        except Exception:  # noqa: BLE001 - not mounted yet, or the tab went away
+            pass
+
+    def _toggle_duty(self, e: ft.Event) -> None:
+        self.ctx.services.duty.toggle()
+        self._render_duty()
+
+    def dispose(self) -> None:
+        """Stop listening to the duty state (the shell is leaving this screen)."""
+        if self._unsub_duty:
+            self._unsub_duty()
+            self._unsub_duty = None
+
     def reload(self) -> None:
-        """Read today's visits from the services (local store), in route order."""
+        """Today's visits in route order (the service reads the store only when its data changed)."""
         self.all_rows = self.ctx.services.route.rows(self.position)
 
     def filtered(self) -> list[VisitRow]:
@@ -321,7 +395,8 @@ class RouteView:
         if pos is None or pos == self.position:
             return
         self.position = pos
-        self.reload()
+        # a re-order of the rows already loaded: a new position never re-reads the store
+        self.all_rows = self.ctx.services.route.reorder(pos)
         self._render_body()
         try:
             self.ctx.page.update()

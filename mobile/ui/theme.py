@@ -67,3 +67,22 @@ def document_label(doc, t, en: bool = False) -> str:
         shown = "shown" if en else "xuất trình"
         return name if shown in name else f"{name} ({t('shown_only')})"
     return name if doc.required else f"{name} ({t('optional')})"
+
+
+def back_button(t, on_click) -> ft.Control:
+    """The outlined 'Quay lại' button at the top of a screen."""
+    return big_button(t("back"), on_click, primary=False, key="back", icon=ft.Icons.ARROW_BACK)
+
+
+def link_button(
+    text: str, url: str, key: str, *, icon=ft.Icons.PICTURE_AS_PDF, primary: bool = False
+) -> ft.Control:
+    """A 48 px button that opens a URL (a PDF the app serves)."""
+    return big_button(text, primary=primary, key=key, icon=icon, url=url)
+
+
+def document_link(t, label: str, url: str | None, path: object, key: str) -> ft.Control:
+    """A saved document: its download button in web mode, else where it was saved on the phone."""
+    if url:
+        return link_button(label, url, key, icon=ft.Icons.DOWNLOAD, primary=True)
+    return ft.Text(t("pdf_saved", path=str(path)), size=12, selectable=True)

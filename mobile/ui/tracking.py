@@ -9,7 +9,7 @@ from mobile.services.flow import FlowError
 from mobile.services.handovers import NeedsConnection
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date, fmt_time
-from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
+from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, WARN, back_button, document_link, title
 
 OUTCOME_COLORS = {"early": OK, "on_time": OK, "late": DANGER}
 
@@ -26,12 +26,9 @@ class TrackingLogView:
     def build(self) -> ft.Control:
         """The frame; the log is fetched in the background (it needs a connection)."""
         t = self.ctx.t
-        back = ft.OutlinedButton(
-            content=t("back"),
-            icon=ft.Icons.ARROW_BACK,
-            height=TOUCH,
-            key="back",
-            on_click=lambda e: (
+        back = back_button(
+            t,
+            lambda e: (
                 self.ctx.nav.go("detail", visit_id=self.visit_id)
                 if self.visit_id
                 else self.ctx.nav.go("route")
@@ -59,20 +56,9 @@ class TrackingLogView:
             self.body.controls = [ft.Text("\n".join(exc.errors.values()), color=DANGER)]
         else:
             self.body.controls = self._rows(log)
-            if pdf.url:
-                self.body.controls.append(
-                    ft.FilledButton(
-                        content=t("download_tracking_pdf"),
-                        icon=ft.Icons.DOWNLOAD,
-                        height=TOUCH,
-                        url=pdf.url,
-                        key="tracking-pdf",
-                    )
-                )
-            else:
-                self.body.controls.append(
-                    ft.Text(t("pdf_saved", path=str(pdf.path)), size=12, selectable=True)
-                )
+            self.body.controls.append(
+                document_link(t, t("download_tracking_pdf"), pdf.url, pdf.path, "tracking-pdf")
+            )
         try:
             self.ctx.page.update()
         except Exception:  # noqa: BLE001 - the officer navigated away meanwhile

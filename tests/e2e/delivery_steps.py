@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flet_pw import click_button, draw_stroke, ensure_visible, fill_text_field
-from pickup_steps import Shots, wait_count, wait_text
-from PIL import Image
+from e2ekit import requested_url, sign_pad, wait_text
+from flet_pw import click_button, ensure_visible, fill_text_field
+from pickup_steps import Shots, wait_count
 from playwright.sync_api import Page, expect
 
 DELIVERY_SHOTS = (
@@ -25,13 +25,7 @@ DELIVERY_SHOTS = (
 class DeliveryShots(Shots):
     """Screenshots into test-artifacts/delivery, the delivery steps copied (small) to docs/screenshots/."""
 
-    def __call__(self, name: str) -> None:
-        self.page.wait_for_timeout(300)
-        path = self.folder / f"{name}.png"
-        self.page.screenshot(path=str(path))
-        if self.docs is not None and name in DELIVERY_SHOTS:
-            self.docs.mkdir(parents=True, exist_ok=True)
-            Image.open(path).convert("RGB").quantize(colors=96).save(self.docs / f"{name}.png", optimize=True)
+    docs_shots = DELIVERY_SHOTS
 
 
 def tap(page: Page, label: str) -> None:
@@ -116,13 +110,7 @@ def do_delivery(page: Page, dossier_code: str, recipient: dict[str, str], paper:
     shot("23-delivery-letter")
     click_button(page, "Tiếp tục")
     wait_text(page, "Bước 5/7")
-    pad = page.locator('[flt-semantics-identifier="signature-pad"]')
-    page.wait_for_timeout(500)
-    box = pad.bounding_box()
-    assert box and box["width"] > 200, box
-    draw_stroke(page, box, [(0.1, 0.7), (0.2, 0.2), (0.35, 0.75), (0.5, 0.3), (0.6, 0.6)])
-    draw_stroke(page, box, [(0.65, 0.8), (0.9, 0.25)])
-    wait_text(page, "Đã ký: 2 nét")
+    sign_pad(page)
     tick(page, "Cán bộ xác nhận đã trao kết quả cho người nhận")
     shot("24-delivery-signature")
     click_button(page, "Tiếp tục")
@@ -134,13 +122,6 @@ def do_delivery(page: Page, dossier_code: str, recipient: dict[str, str], paper:
     shot("26-delivery-done")
 
 
-def requested_url(page: Page, label: str, fragment: str) -> str:
-    """Click a download button and return the URL the browser requested (containing `fragment`)."""
-    seen: list[str] = []
-    page.context.on("request", lambda r: seen.append(r.url) if fragment in r.url else None)
-    tap(page, label)
-    deadline = page.evaluate("Date.now()") + 15_000
-    while not seen and page.evaluate("Date.now()") < deadline:
-        page.wait_for_timeout(200)
-    assert seen, f"{label!r} opened nothing"
-    return seen[-1]
+def download_url(page: Page, label: str) -> str:
+    """Tap a download button and return the URL the browser requested for the document."""
+    return requested_url(page, lambda: tap(page, label), "/receipts/", repr(label))

@@ -1,13 +1,22 @@
-"""Helpers of the browser tests: paths and server subprocesses stopped by PID."""
+"""Helpers of the browser tests: paths, server subprocesses stopped by PID, a phone-sized browser,
+the signature pad, downloads, and waiting for the server to record a visit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from flet_pw import wait_http
+from flet_pw import CHROME_ARGS, CHROMIUM, block_external, draw_stroke, screen_texts, wait_http
+from playwright.sync_api import Page, sync_playwright
+
+from api_client import Client
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -64,3 +73,89 @@ class Proc:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
+
+
+@contextlib.contextmanager
+def phone_page(lat: float, lon: float, accuracy: float, locale: str | None = "vi-VN") -> Iterator[Page]:
+    """Chromium sized like a phone, standing at (lat, lon), external requests blocked; closed after."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        ctx = browser.new_context(
+            viewport={"width": 420, "height": 860},
+            service_workers="block",
+            geolocation={"latitude": lat, "longitude": lon, "accuracy": accuracy},
+            permissions=["geolocation"],
+            **({"locale": locale} if locale else {}),
+        )
+        page = ctx.new_page()
+        block_external(page)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def on_failure(page: Page, shot: Callable[[str], None], snapshot: bool = False) -> Iterator[None]:
+    """A failing step leaves a screenshot and the screen's texts (and the accessibility tree)."""
+    try:
+        yield
+    except Exception:
+        shot("zz-failure")
+        print(texts(page))
+        if snapshot:
+            print(page.locator("flt-semantics-host").aria_snapshot())
+        raise
+
+
+def wait_text(page: Page, pattern: str, timeout_ms: int = 20_000) -> None:
+    """Wait until the app's accessibility snapshot (texts, group labels) matches `pattern` (a regex)."""
+    deadline = page.evaluate("Date.now()") + timeout_ms
+    while True:
+        snap = page.locator("flt-semantics-host").aria_snapshot()
+        if re.search(pattern, snap):
+            return
+        if page.evaluate("Date.now()") > deadline:
+            raise AssertionError(f"{pattern!r} not shown:\n{snap}")
+        page.wait_for_timeout(200)
+
+
+def texts(page: Page) -> str:
+    """All visible text, joined (for assertion messages)."""
+    return " | ".join(screen_texts(page))[:2000]
+
+
+def sign_pad(page: Page) -> None:
+    """Draw two strokes on the signature pad and wait until the app counted them."""
+    pad = page.locator('[flt-semantics-identifier="signature-pad"]')
+    # no scroll_into_view here: it scrolls the semantics DOM but not Flutter's canvas, so the
+    # box would no longer match the pixels (the viewport is tall enough for the pad)
+    page.wait_for_timeout(500)
+    box = pad.bounding_box()
+    assert box and box["width"] > 200, box
+    draw_stroke(page, box, [(0.1, 0.7), (0.2, 0.2), (0.35, 0.75), (0.5, 0.3), (0.6, 0.6)])
+    draw_stroke(page, box, [(0.65, 0.8), (0.9, 0.25)])
+    wait_text(page, "Đã ký: 2 nét")
+
+
+def requested_url(page: Page, press: Callable[[], Any], fragment: str, what: str) -> str:
+    """Press a download button and return the URL the browser requested (containing `fragment`)."""
+    seen: list[str] = []
+    page.context.on("request", lambda r: seen.append(r.url) if fragment in r.url else None)
+    press()
+    deadline = page.evaluate("Date.now()") + 15_000
+    while not seen and page.evaluate("Date.now()") < deadline:
+        page.wait_for_timeout(200)
+    assert seen, f"{what} opened nothing"
+    return seen[-1]
+
+
+def wait_completed(api: Client, visit_id: int, timeout: float = 60.0) -> Any:
+    """The visit once the server holds it as completed (the phone syncs in the background)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = api.get_visit(visit_id)
+        if v.status.value == "completed":
+            return v
+        assert time.monotonic() < deadline, f"visit {visit_id} still {v.status}"
+        time.sleep(0.5)

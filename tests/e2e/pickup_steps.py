@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from flet_pw import click_button, draw_stroke, ensure_visible, fill_text_field, screen_texts
+from e2ekit import requested_url, sign_pad, wait_text
+from flet_pw import click_button, ensure_visible, fill_text_field
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -90,26 +91,16 @@ class Shots:
         self.page, self.folder, self.docs = page, folder, docs
         folder.mkdir(parents=True, exist_ok=True)
 
+    docs_shots: tuple[str, ...] = DOCS_SHOTS  # which ones the docs show
+
     def __call__(self, name: str) -> None:
         self.page.wait_for_timeout(300)
         path = self.folder / f"{name}.png"
         self.page.screenshot(path=str(path))
-        if self.docs is not None and name in DOCS_SHOTS:
+        if self.docs is not None and name in self.docs_shots:
             self.docs.mkdir(parents=True, exist_ok=True)
             # a palette PNG is a third of the size and looks the same for flat UI colours
             Image.open(path).convert("RGB").quantize(colors=96).save(self.docs / f"{name}.png", optimize=True)
-
-
-def wait_text(page: Page, pattern: str, timeout_ms: int = 20_000) -> None:
-    """Wait until the app's accessibility snapshot (texts, group labels) matches `pattern` (a regex)."""
-    deadline = page.evaluate("Date.now()") + timeout_ms
-    while True:
-        snap = page.locator("flt-semantics-host").aria_snapshot()
-        if re.search(pattern, snap):
-            return
-        if page.evaluate("Date.now()") > deadline:
-            raise AssertionError(f"{pattern!r} not shown:\n{snap}")
-        page.wait_for_timeout(200)
 
 
 def wait_count(page: Page, text: str, n: int, timeout_ms: int = 20_000) -> None:
@@ -199,15 +190,7 @@ def do_pickup(page: Page, t: Target, photo_path: Path, shot: Shots) -> tuple[lis
     shot("08-fee")
     click_button(page, "Tiếp tục")
     wait_text(page, "Bước 6/8")
-    pad = page.locator('[flt-semantics-identifier="signature-pad"]')
-    # no scroll_into_view here: it scrolls the semantics DOM but not Flutter's canvas, so the
-    # box would no longer match the pixels (the viewport is tall enough for the pad)
-    page.wait_for_timeout(500)
-    box = pad.bounding_box()
-    assert box and box["width"] > 200, box
-    draw_stroke(page, box, [(0.1, 0.7), (0.2, 0.2), (0.35, 0.75), (0.5, 0.3), (0.6, 0.6)])
-    draw_stroke(page, box, [(0.65, 0.8), (0.9, 0.25)])
-    wait_text(page, "Đã ký: 2 nét")
+    sign_pad(page)
     page.get_by_role("checkbox", name="Cán bộ xác nhận đã nhận đủ hồ sơ").click()
     shot("09-signature")
     click_button(page, "Tiếp tục")
@@ -223,16 +206,7 @@ def do_pickup(page: Page, t: Target, photo_path: Path, shot: Shots) -> tuple[lis
 
 def receipt_url(page: Page) -> str:
     """Click 'Tải giấy tiếp nhận (PDF)' and return the URL the browser requested for it."""
-    seen: list[str] = []
-    page.context.on("request", lambda r: seen.append(r.url) if "/receipts/" in r.url else None)
-    click_button(page, "Tải giấy tiếp nhận (PDF)")
-    deadline = page.evaluate("Date.now()") + 15_000
-    while not seen and page.evaluate("Date.now()") < deadline:
-        page.wait_for_timeout(200)
-    assert seen, "the download button opened nothing"
-    return seen[0]
+    label = "Tải giấy tiếp nhận (PDF)"
+    return requested_url(page, lambda: click_button(page, label), "/receipts/", "the download button")
 
 
-def texts(page: Page) -> str:
-    """All visible text, joined (for assertion messages)."""
-    return " | ".join(screen_texts(page))[:2000]

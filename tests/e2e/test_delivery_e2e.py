@@ -9,31 +9,19 @@ returned_at and on_time, the visit's evidence, and the delivery row of the track
 from __future__ import annotations
 
 import io
-import time
 
 import httpx
 from delivery_setup import ready_delivery
-from delivery_steps import DeliveryShots, do_delivery, login_as, open_delivery_visit, requested_url
-from e2ekit import ARTIFACTS, SCREENSHOTS, Proc
-from flet_pw import CHROME_ARGS, CHROMIUM, block_external, open_flet_app
-from pickup_steps import make_jpeg, texts, wait_text
-from playwright.sync_api import sync_playwright
+from delivery_steps import DeliveryShots, do_delivery, download_url, login_as, open_delivery_visit
+from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, on_failure, phone_page, wait_completed, wait_text
+from flet_pw import open_flet_app
+from pickup_steps import make_jpeg
 from pypdf import PdfReader
 
 from api_client import Client
 from api_client.models import TrackingRowKind
 
 RECIPIENT = {"name": "Lê Thị Ủy Quyền", "id": "089301000123", "relationship": "Mẹ chồng"}
-
-
-def _wait_completed(api: Client, visit_id: int, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = api.get_visit(visit_id)
-        if v.status.value == "completed":
-            return v
-        assert time.monotonic() < deadline, f"visit {visit_id} still {v.status}"
-        time.sleep(0.5)
 
 
 def test_delivery_to_authorised_person_in_browser(tmp_path, procs, port):
@@ -46,26 +34,16 @@ def test_delivery_to_authorised_person_in_browser(tmp_path, procs, port):
     paper = tmp_path / "giay-uy-quyen.jpg"
     make_jpeg(paper, color=(235, 230, 215))
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        ctx = browser.new_context(
-            viewport={"width": 420, "height": 860},
-            service_workers="block",
-            locale="vi-VN",
-            geolocation={"latitude": citizen.lat + 0.0002, "longitude": citizen.lon, "accuracy": 12},
-            permissions=["geolocation"],
-        )
-        page = ctx.new_page()
-        block_external(page)
+    with phone_page(citizen.lat + 0.0002, citizen.lon, 12) as page:
         shot = DeliveryShots(page, ARTIFACTS / "delivery", SCREENSHOTS)
-        try:
+        with on_failure(page, shot, snapshot=True):
             open_flet_app(page, server.url + "/")
             login_as(page, ready.username, ready.password)
             open_delivery_visit(page, ready.dossier.code)
             shot("20-delivery-detail")
             do_delivery(page, ready.dossier.code, RECIPIENT, paper, shot)
-            letter_url = requested_url(page, "Tải Thư chúc mừng (PDF)", "/receipts/")
-            _wait_completed(api, ready.visit.id)
+            letter_url = download_url(page, "Tải Thư chúc mừng (PDF)")
+            wait_completed(api, ready.visit.id)
             tap_back = page.get_by_role("button", name="Về lộ trình", exact=True)
             tap_back.click()
             open_delivery_visit_done(page, ready.dossier.code)
@@ -73,16 +51,9 @@ def test_delivery_to_authorised_person_in_browser(tmp_path, procs, port):
             page.get_by_role("button", name="Phiếu kiểm soát", exact=True).click()
             wait_text(page, "Trả kết quả tại nhà", 30_000)
             shot("27-delivery-tracking-log")
-            tracking_pdf_url = requested_url(page, "Tải PDF", "/receipts/")
-        except Exception:
-            shot("zz-failure")
-            print(texts(page))
-            print(page.locator("flt-semantics-host").aria_snapshot())
-            raise
-        finally:
-            browser.close()
+            tracking_pdf_url = download_url(page, "Tải PDF")
 
-    v = _wait_completed(api, ready.visit.id)
+    v = wait_completed(api, ready.visit.id)
     ev = v.evidence["visit.delivery_completed"]
     assert (
         ev["recipient"]["kind"] == "authorised"

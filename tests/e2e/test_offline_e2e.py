@@ -8,12 +8,10 @@ and check through the API that the pickup arrived once: nothing lost, nothing du
 from __future__ import annotations
 
 import sqlite3
-import time
 
-from e2ekit import ARTIFACTS, SCREENSHOTS, Proc
-from flet_pw import CHROME_ARGS, CHROMIUM, block_external, click_button, free_port, open_flet_app
-from pickup_steps import Shots, do_pickup, login, make_jpeg, open_visit, pick_target, texts, wait_text
-from playwright.sync_api import sync_playwright
+from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, on_failure, phone_page, wait_completed, wait_text
+from flet_pw import click_button, free_port, open_flet_app
+from pickup_steps import Shots, do_pickup, login, make_jpeg, open_visit, pick_target
 
 from api_client import Client
 
@@ -30,22 +28,9 @@ def test_offline_pickup_then_sync(tmp_path, procs):
     photo = tmp_path / "giay-to.jpg"
     make_jpeg(photo, color=(180, 200, 220))
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        ctx = browser.new_context(
-            viewport={"width": 420, "height": 860},
-            service_workers="block",
-            geolocation={
-                "latitude": target.citizen.lat,
-                "longitude": target.citizen.lon + 0.0002,
-                "accuracy": 10,
-            },
-            permissions=["geolocation"],
-        )
-        page = ctx.new_page()
-        block_external(page)
+    with phone_page(target.citizen.lat, target.citizen.lon + 0.0002, 10, locale=None) as page:
         shot = Shots(page, ARTIFACTS / "offline", SCREENSHOTS)
-        try:
+        with on_failure(page, shot):
             open_flet_app(page, app.url + "/")
             login(page)
             wait_text(page, "Đã đồng bộ hết")
@@ -68,20 +53,10 @@ def test_offline_pickup_then_sync(tmp_path, procs):
             # a second sync must not send anything twice
             click_button(page, "Đồng bộ ngay")
             wait_text(page, "Đã đồng bộ hết", 30_000)
-        except Exception:
-            shot("zz-failure")
-            print(texts(page))
-            raise
-        finally:
-            browser.close()
 
     api = Client(backend.url)
     api.login("canbo.anphu", "doorstep123")
-    deadline = time.monotonic() + 30
-    while api.get_visit(target.visit.id).status.value != "completed":
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
-    v = api.get_visit(target.visit.id)
+    v = wait_completed(api, target.visit.id, timeout=30)
     ev = v.evidence["visit.pickup_completed"]
     assert ev["photos"] and all(api.get_blob(p["sha256"]) for p in ev["photos"])
     assert int(api.get_dossier(target.dossier.id).status) == 2

@@ -7,36 +7,14 @@ photo hashes, the dossier in status 2, and the receipt PDF carrying the dossier 
 from __future__ import annotations
 
 import io
-import time
 
 import httpx
-from e2ekit import ARTIFACTS, SCREENSHOTS, Proc
-from flet_pw import CHROME_ARGS, CHROMIUM, block_external, click_button, open_flet_app
-from pickup_steps import (
-    Shots,
-    do_pickup,
-    login,
-    make_jpeg,
-    open_visit,
-    pick_target,
-    receipt_url,
-    texts,
-    wait_text,
-)
-from playwright.sync_api import sync_playwright
+from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, on_failure, phone_page, wait_completed, wait_text
+from flet_pw import click_button, open_flet_app
+from pickup_steps import Shots, do_pickup, login, make_jpeg, open_visit, pick_target, receipt_url
 from pypdf import PdfReader
 
 from api_client import Client
-
-
-def _wait_completed(api: Client, visit_id: int, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = api.get_visit(visit_id)
-        if v.status.value == "completed":
-            return v
-        assert time.monotonic() < deadline, f"visit {visit_id} still {v.status}"
-        time.sleep(0.5)
 
 
 def test_pickup_in_browser(tmp_path, procs, port):
@@ -48,23 +26,9 @@ def test_pickup_in_browser(tmp_path, procs, port):
     photo = tmp_path / "giay-to.jpg"
     make_jpeg(photo)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        ctx = browser.new_context(
-            viewport={"width": 420, "height": 860},
-            service_workers="block",
-            locale="vi-VN",
-            geolocation={
-                "latitude": target.citizen.lat + 0.0002,
-                "longitude": target.citizen.lon,
-                "accuracy": 12,
-            },
-            permissions=["geolocation"],
-        )
-        page = ctx.new_page()
-        block_external(page)
+    with phone_page(target.citizen.lat + 0.0002, target.citizen.lon, 12) as page:
         shot = Shots(page, ARTIFACTS / "pickup", SCREENSHOTS)
-        try:
+        with on_failure(page, shot):
             open_flet_app(page, server.url + "/")
             shot("01-login")
             login(page)
@@ -79,14 +43,8 @@ def test_pickup_in_browser(tmp_path, procs, port):
             shot("03-detail")
             shas, typed = do_pickup(page, target, photo, shot)
             url = receipt_url(page)
-        except Exception:
-            shot("zz-failure")
-            print(texts(page))
-            raise
-        finally:
-            browser.close()
 
-    v = _wait_completed(api, target.visit.id)
+    v = wait_completed(api, target.visit.id)
     ev = v.evidence["visit.pickup_completed"]
     assert ev["signature"]["strokes"] and ev["signature"]["signer_name"] == target.citizen.full_name
     fix = ev["gps"]["fix"]

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from e2ekit import ARTIFACTS, SCREENSHOTS, Proc
+from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, texts, wait_text
 from flet_pw import CHROME_ARGS, CHROMIUM, block_external, click_button, fill_text_field, open_flet_app
-from pickup_steps import texts, wait_text
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 

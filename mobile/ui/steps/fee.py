@@ -8,7 +8,7 @@ import flet as ft
 
 from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
-from mobile.ui.theme import MUTED, OK, TOUCH
+from mobile.ui.theme import MUTED, OK, big_button
 
 
 class FeeStep:
@@ -44,9 +44,7 @@ class FeeStep:
             ft.Row(
                 wrap=True,
                 controls=[
-                    (ft.FilledButton if method == m else ft.OutlinedButton)(
-                        content=t(f"pay_{m}"), height=TOUCH, data=m, on_click=self._method, key=f"pay-{m}"
-                    )
+                    big_button(t(f"pay_{m}"), self._method, primary=method == m, key=f"pay-{m}", data=m)
                     for m in ("cash", "transfer")
                 ],
             )

@@ -7,7 +7,7 @@ from typing import Any
 import flet as ft
 
 from mobile.services.location import LocationError
-from mobile.ui.theme import DANGER, OK, TOUCH, WARN, big_button
+from mobile.ui.theme import DANGER, OK, WARN, big_button
 
 GPS_REASONS = (
     "indoors",
@@ -69,12 +69,8 @@ class GpsStep:
                 ft.Row(
                     wrap=True,
                     controls=[
-                        (ft.FilledButton if reason == r else ft.OutlinedButton)(
-                            content=t(f"reason_{r}"),
-                            height=TOUCH,
-                            data=r,
-                            on_click=self._reason,
-                            key=f"reason-{r}",
+                        big_button(
+                            t(f"reason_{r}"), self._reason, primary=reason == r, key=f"reason-{r}", data=r
                         )
                         for r in GPS_REASONS
                     ],

@@ -9,7 +9,7 @@ from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
 from mobile.services.supervision import AT_RISK_KINDS, AT_RISK_PAGE, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
-from mobile.ui.supervisor.common import chip, km_text, safe_update
+from mobile.ui.supervisor.common import chip, failure_text, km_text, safe_update
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
 
 
@@ -102,7 +102,7 @@ class AtRiskView:
 
     def _show_failure(self, exc: Exception) -> None:
         t = self.ctx.t
-        text = t("sup_offline") if isinstance(exc, SupervisionOffline) else f"{t('err_server')} ({exc})"
+        text = failure_text(t, exc)
         self.list.controls = [ft.Text(text, color=DANGER, weight=ft.FontWeight.BOLD, key="risk-error")]
         safe_update(self.ctx.page)
 
@@ -317,7 +317,7 @@ class AtRiskView:
         try:
             out = await self.svc.assign(chosen, officer_id)
         except (SupervisionOffline, SupervisionError) as exc:
-            text = t("sup_offline") if isinstance(exc, SupervisionOffline) else f"{t('err_server')} ({exc})"
+            text = failure_text(t, exc)
             self.message.value, self.message.color, self.message.visible = text, DANGER, True
             safe_update(self.ctx.page)
             return

@@ -8,7 +8,8 @@ from datetime import datetime
 import flet as ft
 
 from api_client.models.supervision import STATUS_COLOURS
-from mobile.ui.theme import TOUCH
+from mobile.services.supervision import SupervisionOffline
+from mobile.ui.theme import TOUCH, big_button
 
 WIDE = 900  # px: from here the supervisor screens put panels side by side and use a rail
 TRACK_COLOUR = "#6A1B9A"  # the actual track: purple, unlike any status colour
@@ -96,8 +97,7 @@ def status_legend(t: Callable[..., str]) -> ft.Control:
 
 def chip(label: str, selected: bool, on_click, key: str) -> ft.Control:
     """A filter/tab button (filled when selected), as on the officer's route screen."""
-    cls = ft.FilledButton if selected else ft.OutlinedButton
-    return cls(content=label, height=TOUCH, on_click=on_click, key=key)
+    return big_button(label, on_click, primary=selected, key=key)
 
 
 def safe_update(page: ft.Page) -> None:
@@ -106,3 +106,50 @@ def safe_update(page: ft.Page) -> None:
         page.update()
     except Exception:  # noqa: BLE001 - the supervisor navigated away or closed the tab
         pass
+
+
+def screen(controls: list[ft.Control], spacing: int = 8) -> ft.Control:
+    """A supervisor screen: one scrolling column with the screens' common padding."""
+    return ft.Container(
+        expand=True,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        content=ft.ListView(controls, spacing=spacing, expand=True),
+    )
+
+
+def failure_text(t: Callable[..., str], exc: Exception) -> str:
+    """What to tell the supervisor when an online call failed: offline, or the server's refusal."""
+    if isinstance(exc, SupervisionOffline):
+        return t("sup_offline")
+    return f"{t('err_server')} ({getattr(exc, 'detail', exc)})"
+
+
+def export_buttons(
+    t: Callable[..., str], formats: tuple[str, ...], label: str, on_click, key: str
+) -> list[ft.Control]:
+    """One outlined button per export format; `label` and `key` are prefixes the format ends."""
+    return [
+        ft.OutlinedButton(
+            content=t(f"{label}{fmt}"),
+            icon=ft.Icons.DOWNLOAD,
+            height=TOUCH,
+            on_click=on_click,
+            data=fmt,
+            key=f"{key}{fmt}",
+        )
+        for fmt in formats
+    ]
+
+
+def download_control(t: Callable[..., str], fmt: str, url: str | None, path: object, key: str) -> ft.Control:
+    """An export, fetched: its download button (web), else where the file was saved (data = format)."""
+    if url:
+        return ft.FilledButton(
+            content=t("sup_download", fmt=fmt.upper()),
+            icon=ft.Icons.DOWNLOAD,
+            height=TOUCH,
+            url=url,
+            data=fmt,
+            key=key,
+        )
+    return ft.Text(t("sup_file_saved", path=str(path)), size=12, selectable=True, data=fmt)

@@ -3,7 +3,10 @@ bar chart of on-time rates, a pie of failure reasons and CSV / XLSX exports."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
 import flet as ft
 import flet_charts as fch
@@ -12,8 +15,18 @@ from api_client.models import IndicatorReport, IndicatorRow
 from mobile.services.route import VN_TZ
 from mobile.services.supervision import TABLE_FORMATS, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
-from mobile.ui.supervisor.common import chip, pct, safe_update
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, big_button, title
+from mobile.ui.supervisor.common import (
+    chip,
+    download_control,
+    export_buttons,
+    failure_text,
+    pct,
+    safe_update,
+    screen,
+)
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, big_button, title
+
+T = TypeVar("T")
 
 GROUPS = ("commune", "hamlet", "officer")
 REASONS = ("nobody_home", "missing_documents", "refused", "wrong_address", "other")
@@ -93,17 +106,7 @@ class IndicatorsView:
         self._render_groups()
         self.ctx.run(self._load_units)
         self.ctx.run(self._load)
-        exports = [
-            ft.OutlinedButton(
-                content=t(f"ind_export_{fmt}"),
-                icon=ft.Icons.DOWNLOAD,
-                height=TOUCH,
-                on_click=self._export,
-                data=fmt,
-                key=f"ind-export-{fmt}",
-            )
-            for fmt in TABLE_FORMATS
-        ]
+        exports = export_buttons(t, TABLE_FORMATS, "ind_export_", self._export, "ind-export-")
         filters = ft.Row(
             [
                 self.unit,
@@ -115,23 +118,18 @@ class IndicatorsView:
             spacing=8,
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         )
-        return ft.Container(
-            expand=True,
-            padding=ft.Padding.symmetric(horizontal=12, vertical=8),
-            content=ft.ListView(
-                [
-                    title(t("nav_indicators")),
-                    filters,
-                    self.groups,
-                    self.message,
-                    ft.Row(exports, wrap=True, spacing=8),
-                    self.downloads,
-                    self.table_slot,
-                    self.charts,
-                ],
-                spacing=10,
-                expand=True,
-            ),
+        return screen(
+            [
+                title(t("nav_indicators")),
+                filters,
+                self.groups,
+                self.message,
+                ft.Row(exports, wrap=True, spacing=8),
+                self.downloads,
+                self.table_slot,
+                self.charts,
+            ],
+            spacing=10,
         )
 
     # -- loading --------------------------------------------------------------------------
@@ -161,21 +159,23 @@ class IndicatorsView:
             return None
         return start, end
 
-    async def _load(self) -> None:
-        t = self.ctx.t
+    async def _fetch(self, call: Callable[[int | None, date, date, str], Awaitable[T]]) -> T | None:
+        """Call the server for the chosen unit, range and grouping; None (message shown) on failure."""
         rng = self._range()
         if rng is None:
-            safe_update(self.ctx.page)
-            return
+            return None
         unit = int(self.state["unit"]) if self.state["unit"] else None
         try:
-            report = await self.svc.indicators(unit, rng[0], rng[1], self.state["group"])
-        except SupervisionOffline:
-            self._say(t("sup_offline"))
-        except SupervisionError as exc:
-            self._say(f"{t('err_server')} ({exc.detail})")
-        else:
-            self.message.visible = False
+            out = await call(unit, rng[0], rng[1], self.state["group"])
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._say(failure_text(self.ctx.t, exc))
+            return None
+        self.message.visible = False
+        return out
+
+    async def _load(self) -> None:
+        report = await self._fetch(self.svc.indicators)
+        if report is not None:
             self.report = report
             self.table_slot.controls = [self._table(report)]
             self.charts.controls = self._charts(report)
@@ -332,32 +332,11 @@ class IndicatorsView:
         await self._load()
 
     async def _export(self, e: ft.Event) -> None:
-        t = self.ctx.t
         fmt = e.control.data
-        rng = self._range()
-        if rng is None:
-            safe_update(self.ctx.page)
-            return
-        unit = int(self.state["unit"]) if self.state["unit"] else None
-        try:
-            info = await self.svc.export_indicators(fmt, unit, rng[0], rng[1], self.state["group"])
-        except SupervisionOffline:
-            self._say(t("sup_offline"))
-        except SupervisionError as exc:
-            self._say(f"{t('err_server')} ({exc.detail})")
-        else:
-            self.message.visible = False
+        info = await self._fetch(partial(self.svc.export_indicators, fmt))
+        if info is not None:
             self.downloads.controls = [c for c in self.downloads.controls if c.data != fmt]
             self.downloads.controls.append(
-                ft.FilledButton(
-                    content=t("sup_download", fmt=fmt.upper()),
-                    icon=ft.Icons.DOWNLOAD,
-                    height=TOUCH,
-                    url=info.url,
-                    data=fmt,
-                    key=f"ind-download-{fmt}",
-                )
-                if info.url
-                else ft.Text(t("sup_file_saved", path=str(info.path)), size=12, selectable=True, data=fmt)
+                download_control(self.ctx.t, fmt, info.url, info.path, f"ind-download-{fmt}")
             )
         safe_update(self.ctx.page)

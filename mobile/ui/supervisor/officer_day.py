@@ -9,8 +9,17 @@ from api_client.models import DayVisit, OfficerDay
 from mobile.services.supervision import TRACK_FORMATS, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import STATUS_COLORS
-from mobile.ui.supervisor.common import duration_text, hhmm, km_text, safe_update
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, TOUCH, title
+from mobile.ui.supervisor.common import (
+    download_control,
+    duration_text,
+    export_buttons,
+    failure_text,
+    hhmm,
+    km_text,
+    safe_update,
+    screen,
+)
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, back_button, title
 
 FLAG_ICONS = {
     "far_from_home": ft.Icons.WRONG_LOCATION,
@@ -35,44 +44,19 @@ class OfficerDayView:
         t = self.ctx.t
         officer = self.svc.state.officer(self.officer_id)
         name = officer.full_name if officer else f"#{self.officer_id}"
-        exports = [
-            ft.OutlinedButton(
-                content=t(f"sup_export_{fmt}"),
-                icon=ft.Icons.DOWNLOAD,
-                height=TOUCH,
-                on_click=self._export,
-                data=fmt,
-                key=f"export-{fmt}",
-            )
-            for fmt in TRACK_FORMATS
-        ]
+        exports = export_buttons(t, TRACK_FORMATS, "sup_export_", self._export, "export-")
         self.body.controls = [ft.Text(t("loading"), color=MUTED)]
         self.ctx.run(self._load)
-        return ft.Container(
-            expand=True,
-            padding=ft.Padding.symmetric(horizontal=12, vertical=8),
-            content=ft.ListView(
-                [
-                    ft.Row(  # in a Row, not stretched across a wide window
-                        [
-                            ft.OutlinedButton(
-                                content=t("back"),
-                                icon=ft.Icons.ARROW_BACK,
-                                height=TOUCH,
-                                on_click=lambda e: self.ctx.nav.go("sup_board"),
-                                key="back",
-                            )
-                        ]
-                    ),
-                    title(t("sup_day_title", name=name)),
-                    ft.Row(exports, wrap=True, spacing=8),
-                    self.message,
-                    self.downloads,
-                    self.body,
-                ],
-                spacing=8,
-                expand=True,
-            ),
+        return screen(
+            [
+                # in a Row, not stretched across a wide window
+                ft.Row([back_button(t, lambda e: self.ctx.nav.go("sup_board"))]),
+                title(t("sup_day_title", name=name)),
+                ft.Row(exports, wrap=True, spacing=8),
+                self.message,
+                self.downloads,
+                self.body,
+            ]
         )
 
     async def _load(self) -> None:
@@ -82,7 +66,7 @@ class OfficerDayView:
         except SupervisionOffline:
             self.body.controls = [ft.Text(t("sup_offline"), color=DANGER, weight=ft.FontWeight.BOLD)]
         except SupervisionError as exc:
-            self.body.controls = [ft.Text(f"{t('err_server')} ({exc.detail})", color=DANGER)]
+            self.body.controls = [ft.Text(failure_text(t, exc), color=DANGER)]
         else:
             self.body.controls = self._rows(day)
         safe_update(self.ctx.page)
@@ -216,28 +200,12 @@ class OfficerDayView:
         fmt = e.control.data
         try:
             info = await self.svc.export_track(self.officer_id, fmt)
-        except SupervisionOffline:
-            self._say(t("sup_offline"), True)
-        except SupervisionError as exc:
-            self._say(f"{t('err_server')} ({exc.detail})", True)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._say(failure_text(t, exc), True)
         else:
             self._say(t("sup_export_ready", fmt=fmt.upper()), False)
             self.downloads.controls = [c for c in self.downloads.controls if c.data != fmt]
-            if info.url:
-                self.downloads.controls.append(
-                    ft.FilledButton(
-                        content=t("sup_download", fmt=fmt.upper()),
-                        icon=ft.Icons.DOWNLOAD,
-                        height=TOUCH,
-                        url=info.url,
-                        data=fmt,
-                        key=f"download-{fmt}",
-                    )
-                )
-            else:
-                self.downloads.controls.append(
-                    ft.Text(t("sup_file_saved", path=str(info.path)), size=12, selectable=True, data=fmt)
-                )
+            self.downloads.controls.append(download_control(t, fmt, info.url, info.path, f"download-{fmt}"))
         safe_update(self.ctx.page)
 
     def _say(self, text: str, error: bool) -> None:

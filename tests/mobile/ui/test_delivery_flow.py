@@ -8,14 +8,18 @@ import pytest
 from delivery_setup import ready_delivery, set_fee_owed
 from deliveryui import advance_delivery, delivery_row, dstep, open_delivery
 from uikit import (
+    bad_signatures_are_refused,
     click_key,
+    finish_gps,
     joined,
     jpeg_bytes,
     login,
     make_fix,
+    pushed,
+    recorded_event,
+    resume_in_new_process,
     set_value,
     shell,
-    sign,
     start_app,
     type_key,
     wait_until,
@@ -26,36 +30,14 @@ from mobile.receipt import lookup_url, qr_png
 from mobile.store import outbox
 
 
-async def _finish_gps(h):
-    view = shell(h).view
-    await wait_until(
-        h,
-        lambda: (
-            not view.gps_busy
-            and (view.draft.data.get("gps", {}).get("fix") or view.draft.data.get("gps", {}).get("error"))
-        ),
-        what="gps",
-    )
-
-
-def _event(h, visit_id):
-    [event] = outbox.items(shell(h).services.db, visit_id=visit_id)
-    return event
-
-
-async def _pushed(h, visit_id):
-    db = shell(h).services.db
-    await wait_until(h, lambda: outbox.items(db, visit_id=visit_id)[0].state == "sent", what="push")
-
-
 async def test_applicant_delivery_returns_the_result(tmp_path, seeded_server):
     h, row = await open_delivery(tmp_path, seeded_server)
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     assert "Vị trí đạt yêu cầu." in h.texts()
     await click_key(h, "complete")
     assert f"Đã trả kết quả. Mã: {row.dossier_code}" in h.texts()
-    event = _event(h, row.visit_id)
+    event = recorded_event(h, row.visit_id)
     assert event.type == "visit.delivery_completed"
     p = event.body["payload"]
     assert p["recipient"] == {
@@ -67,7 +49,7 @@ async def test_applicant_delivery_returns_the_result(tmp_path, seeded_server):
     }
     assert p["receipt_code"] == row.dossier_code and p["signature"]["signer_name"] == row.citizen_name
     assert p["gps"]["warnings"] == [] and p["letter_handed"] is False and p["payment"] is None
-    await _pushed(h, row.visit_id)
+    await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login("canbo.anphu", "doorstep123")
     d = api.get_dossier(row.dossier_id)
@@ -107,13 +89,13 @@ async def test_authorised_person_needs_relationship_and_photo(tmp_path, seeded_s
     await click_key(h, "next")
     assert dstep(h) == 2, joined(h)
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     await click_key(h, "complete")
-    p = _event(h, row.visit_id).body["payload"]
+    p = recorded_event(h, row.visit_id).body["payload"]
     rec = p["recipient"]
     assert rec["kind"] == "authorised" and rec["relationship"] == "Con gái"
     assert rec["authorisation_photo"] and p["signature"]["signer_name"] == "Trần Thị Ủy Quyền"
-    await _pushed(h, row.visit_id)
+    await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login("canbo.anphu", "doorstep123")
     assert api.get_blob(rec["authorisation_photo"])  # the paper's photo reached the server
@@ -171,11 +153,11 @@ async def test_fee_still_owed_must_be_paid(tmp_path, seeded_server):
     await click_key(h, "next")
     assert dstep(h) == 4
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     await click_key(h, "complete")
-    pay = _event(h, row.visit_id).body["payload"]["payment"]
+    pay = recorded_event(h, row.visit_id).body["payload"]["payment"]
     assert pay == {"method": "transfer", "amount_vnd": 15000, "receipt_no": "CK-2026-01"}
-    await _pushed(h, row.visit_id)
+    await pushed(h, row.visit_id)
     assert int(api.get_dossier(row.dossier_id).status) == 10
 
 
@@ -196,11 +178,11 @@ async def test_letter_is_recalled_and_recorded(tmp_path, seeded_server, procedur
     await click_key(h, "next")
     assert dstep(h) == 5
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     await click_key(h, "complete")
-    p = _event(h, row.visit_id).body["payload"]
+    p = recorded_event(h, row.visit_id).body["payload"]
     assert p["letter_handed"] is True and p["photos"][0]["document_code"] == "handover"
-    await _pushed(h, row.visit_id)
+    await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login(ready.username, ready.password)
     ev = api.get_visit(row.visit_id).evidence["visit.delivery_completed"]
@@ -216,51 +198,42 @@ async def test_letter_not_handed_is_recorded_after_the_reminder(tmp_path, seeded
     await click_key(h, "next")  # the officer insists: the letter could not be handed
     assert dstep(h) == 5
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     await click_key(h, "complete")
-    assert _event(h, row.visit_id).body["payload"]["letter_handed"] is False
+    assert recorded_event(h, row.visit_id).body["payload"]["letter_handed"] is False
 
 
 async def test_empty_or_trivial_signature_is_refused(tmp_path, seeded_server):
     h, row = await open_delivery(tmp_path, seeded_server)
     await advance_delivery(h, row, 5)
     assert "Cán bộ xác nhận đã trao kết quả cho người nhận" in joined(h) or h.find(key="officer-confirm")
-    await set_value(h, "officer-confirm", True)
-    await click_key(h, "next")
-    assert dstep(h) == 5 and "Chưa có chữ ký" in joined(h)
-    await sign(h, points=3)
-    await click_key(h, "next")
-    assert dstep(h) == 5 and "Chữ ký quá ngắn" in joined(h)
-    await click_key(h, "clear-signature")
-    await sign(h)
-    await click_key(h, "next")
-    assert dstep(h) == 6
+    await bad_signatures_are_refused(h, dstep, 5)
 
 
 async def test_gps_warning_needs_a_reason(tmp_path, seeded_server):
     h, row = await open_delivery(tmp_path, seeded_server, fix=make_fix(0, 0))
     h.location.fix = make_fix(row.lat + 0.01, row.lon)
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     assert any("Cách nhà công dân hơn 300 m" in t for t in h.texts())
     await click_key(h, "complete")
     assert dstep(h) == 6 and "cần chọn lý do" in joined(h)
     await click_key(h, "reason-met_elsewhere")
     await click_key(h, "complete")
     assert f"Đã trả kết quả. Mã: {row.dossier_code}" in h.texts()
-    gps = _event(h, row.visit_id).body["payload"]["gps"]
+    gps = recorded_event(h, row.visit_id).body["payload"]["gps"]
     assert gps["warnings"] == ["far_from_home"] and gps["reason"] == "met_elsewhere"
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
     h, row = await open_delivery(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
     await advance_delivery(h, row, 6)
-    await _finish_gps(h)
+    await finish_gps(h)
     await click_key(h, "complete")
     assert dstep(h) == 6
     await click_key(h, "reason-indoors")
     await click_key(h, "complete")
-    assert _event(h, row.visit_id).body["payload"]["gps"]["fix"] is None
+    assert recorded_event(h, row.visit_id).body["payload"]["gps"]["fix"] is None
 
 
 @pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 6])
@@ -272,18 +245,15 @@ async def test_resume_after_restart_at_each_step(tmp_path, seeded_server, step):
         shell(h).view._save_fields()  # what on_blur does in the client
     signature_before = shell(h).view.draft.data.get("signature", {}).get("strokes")
     # the app is killed; a new process opens the same store (no network needed)
-    h2 = await start_app("http://127.0.0.1:9", tmp_path / "app", fix=make_fix(row.lat, row.lon))
-    await click_key(h2, f"visit-{row.visit_id}")
-    assert h2.find(key="start-delivery").content == f"Tiếp tục trả kết quả (bước {step})"
-    await click_key(h2, "start-delivery")
-    assert dstep(h2) == step
+    label = f"Tiếp tục trả kết quả (bước {step})"
+    h2 = await resume_in_new_process(tmp_path / "app", row, "delivery", label, dstep, step)
     draft = shell(h2).view.draft.data
     assert draft["recipient"]["id_number"] == row.id_number
     if step > 2:
         assert draft["receipt_code"]["value"] == row.dossier_code
     if step == 6:
         assert draft["signature"]["strokes"] == signature_before
-        await _finish_gps(h2)
+        await finish_gps(h2)
         await click_key(h2, "complete")
         assert f"Đã trả kết quả. Mã: {row.dossier_code}" in h2.texts()
 
@@ -298,10 +268,10 @@ async def test_failed_delivery_uses_the_failed_visit_screen(tmp_path, seeded_ser
     await click_key(h, "fail-nobody_home")
     await click_key(h, "save-failed")
     assert "Lộ trình hôm nay" in h.texts()
-    event = _event(h, row.visit_id)
+    event = recorded_event(h, row.visit_id)
     assert event.type == "visit.failed" and event.body["payload"]["reason"] == "nobody_home"
     assert shell(h).services.delivery.existing_draft(row.visit_id) is None
-    await _pushed(h, row.visit_id)
+    await pushed(h, row.visit_id)
 
 
 async def test_detail_and_route_card_show_the_visit_notice(tmp_path, seeded_server):

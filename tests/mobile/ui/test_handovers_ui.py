@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deliveryui import advance_delivery, open_delivery
-from uikit import click_key, joined, login, set_value, shell, start_app, type_key, wait_until
+from uikit import click_key, joined, login, set_value, shell, start_app, wait_until
 
 from api_client import Client
 
@@ -23,8 +23,15 @@ async def test_officer_takes_results_out_and_the_desk_confirms(tmp_path, seeded_
     assert items, "no results to take out"
     await set_value(h, f"ho-desk_to_officer-{items[0].dossier_id}", True)
     await click_key(h, "handover-create-desk_to_officer")  # no counterpart yet
-    assert "Nhập mã số cán bộ một cửa" in joined(h)
-    await type_key(h, "field-counterpart", str(_sup_id(seeded_server)))
+    assert "Chọn cán bộ một cửa nhận/giao." in joined(h)
+    picker = h.find(key="field-counterpart")
+    await wait_until(h, lambda: bool(picker.options), what="desk accounts")
+    desk = _sup_id(seeded_server)
+    # the commune's desk accounts only, by name: never Khánh Bình's desk, never a field officer
+    assert str(desk) in {o.key for o in picker.options}
+    assert "Phan Thị Thu Hà (giamsat.anphu)" in {o.text for o in picker.options}
+    assert not any("giamsat.khanhbinh" in o.text or "canbo" in o.text for o in picker.options)
+    await set_value(h, "field-counterpart", str(desk))
     await click_key(h, "handover-create-desk_to_officer")
     await wait_until(h, lambda: "Đã ghi nhận bàn giao, chờ bên kia xác nhận." in h.texts(), what="created")
     await wait_until(h, lambda: any("chưa đủ xác nhận" in t for t in h.texts()), what="recent list")
@@ -54,11 +61,11 @@ async def test_handover_offline_says_it_needs_a_connection(tmp_path, seeded_serv
     await wait_until(h2, lambda: any("Bàn giao cần có mạng" in t for t in h2.texts()), what="offline note")
     items = shell(h2).services.handovers.to_take_out()
     await set_value(h2, f"ho-desk_to_officer-{items[0].dossier_id}", True)
-    await type_key(h2, "field-counterpart", "5")
+    assert h2.find(key="field-counterpart").options == []  # nobody to pick from while offline
     await click_key(h2, "handover-create-desk_to_officer")
-    await wait_until(
-        h2, lambda: "Bàn giao cần có mạng: hãy kết nối rồi thử lại. Hồ sơ vẫn do bạn giữ." in h2.texts()
-    )
+    offline = "Bàn giao cần có mạng: hãy kết nối rồi thử lại. Hồ sơ vẫn do bạn giữ."
+    await wait_until(h2, lambda: offline in h2.texts())
+    assert h2.texts().count(offline) == 2  # the online part's note, and now the create's answer
 
 
 async def test_tracking_log_after_a_delivery(tmp_path, seeded_server):

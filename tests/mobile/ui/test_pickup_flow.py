@@ -5,22 +5,24 @@ from __future__ import annotations
 import pytest
 from uikit import (
     advance_to,
+    bad_signatures_are_refused,
     click_key,
     current_step,
+    finish_gps,
     joined,
     login,
     make_fix,
     pickup_row,
+    pushed,
+    recorded_event,
+    resume_in_new_process,
     set_value,
     shell,
-    sign,
     start_app,
     type_key,
-    wait_until,
 )
 
 from api_client import Client
-from mobile.store import outbox
 
 
 async def _open_pickup(tmp_path, server, **kw):
@@ -35,28 +37,15 @@ async def _open_pickup(tmp_path, server, **kw):
     return h, row
 
 
-async def _finish_gps(h):
-    view = shell(h).view
-    await wait_until(
-        h,
-        lambda: (
-            not view.gps_busy
-            and "gps" in view.draft.data
-            and (view.draft.data["gps"].get("fix") or view.draft.data["gps"].get("error"))
-        ),
-        what="gps",
-    )
-
-
 async def test_happy_path_records_event_and_receipt(tmp_path, seeded_server):
     h, row = await _open_pickup(tmp_path, seeded_server)
     await advance_to(h, 7)
-    await _finish_gps(h)
+    await finish_gps(h)
     assert "Vị trí đạt yêu cầu." in h.texts()
     await click_key(h, "complete")
     assert f"Đã tiếp nhận hồ sơ. Mã: {row.dossier_code}" in h.texts()
     svc = shell(h).services
-    [event] = outbox.items(svc.db, visit_id=row.visit_id)
+    event = recorded_event(h, row.visit_id)
     assert event.type == "visit.pickup_completed"
     p = event.body["payload"]
     assert p["photos"] and all(ph["document_code"] for ph in p["photos"])
@@ -64,7 +53,7 @@ async def test_happy_path_records_event_and_receipt(tmp_path, seeded_server):
     receipt = svc.pickup.receipt(row.visit_id)
     assert receipt and receipt.path.read_bytes().startswith(b"%PDF")
     # the completion triggered a sync: the server has it
-    await wait_until(h, lambda: outbox.items(svc.db, visit_id=row.visit_id)[0].state == "sent", what="push")
+    await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login("canbo.anphu", "doorstep123")
     assert api.get_visit(row.visit_id).status.value == "completed"
@@ -95,10 +84,9 @@ async def test_missing_document_leads_to_supplement(tmp_path, seeded_server):
     assert note.value.startswith("Cần bổ sung:")
     await click_key(h, "send-supplement")
     assert "Lộ trình hôm nay" in h.texts()
-    svc = shell(h).services
-    [event] = outbox.items(svc.db, visit_id=row.visit_id)
+    event = recorded_event(h, row.visit_id)
     assert event.type == "visit.supplement_requested" and event.body["payload"]["missing"]
-    await wait_until(h, lambda: outbox.items(svc.db, visit_id=row.visit_id)[0].state == "sent", what="push")
+    await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login("canbo.anphu", "doorstep123")
     assert int(api.get_dossier(row.dossier_id).status) == 5
@@ -107,29 +95,20 @@ async def test_missing_document_leads_to_supplement(tmp_path, seeded_server):
 async def test_empty_or_trivial_signature_is_refused(tmp_path, seeded_server):
     h, _ = await _open_pickup(tmp_path, seeded_server)
     await advance_to(h, 6)
-    await set_value(h, "officer-confirm", True)
-    await click_key(h, "next")
-    assert current_step(h) == 6 and "Chưa có chữ ký" in joined(h)
-    await sign(h, points=3)  # a tick, not a signature
-    await click_key(h, "next")
-    assert current_step(h) == 6 and "Chữ ký quá ngắn" in joined(h)
-    await click_key(h, "clear-signature")
-    await sign(h)
-    await click_key(h, "next")
-    assert current_step(h) == 7
+    await bad_signatures_are_refused(h, current_step, 6)
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
     h, row = await _open_pickup(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
     await advance_to(h, 7)
-    await _finish_gps(h)
+    await finish_gps(h)
     assert any("Không lấy được vị trí" in t for t in h.texts())
     await click_key(h, "complete")
     assert "cần chọn lý do" in joined(h) and current_step(h) == 7
     await click_key(h, "reason-no_gps_permission")
     await click_key(h, "complete")
     assert current_step(h) == 8
-    p = outbox.items(shell(h).services.db, visit_id=row.visit_id)[0].body["payload"]["gps"]
+    p = recorded_event(h, row.visit_id).body["payload"]["gps"]
     assert p["fix"] is None and p["warnings"] == ["no_fix"] and p["reason"] == "no_gps_permission"
 
 
@@ -140,7 +119,7 @@ async def test_bad_gps_fix_warns_and_needs_a_reason(tmp_path, seeded_server, off
     h, row = await _open_pickup(tmp_path, seeded_server, fix=make_fix(0, 0))
     h.location.fix = make_fix(row.lat + offset, row.lon, acc)
     await advance_to(h, 7)
-    await _finish_gps(h)
+    await finish_gps(h)
     expected = {"far_from_home": "Cách nhà công dân hơn 300 m", "poor_accuracy": "Sai số lớn hơn 50 m"}[
         warning
     ]
@@ -153,7 +132,7 @@ async def test_bad_gps_fix_warns_and_needs_a_reason(tmp_path, seeded_server, off
     await type_key(h, "field-reason_note", "Gặp ở chợ")
     await click_key(h, "complete")
     assert current_step(h) == 8
-    gps = outbox.items(shell(h).services.db, visit_id=row.visit_id)[0].body["payload"]["gps"]
+    gps = recorded_event(h, row.visit_id).body["payload"]["gps"]
     assert gps["warnings"] == [warning] and gps["reason"] == "other" and gps["reason_note"] == "Gặp ở chợ"
 
 
@@ -163,18 +142,14 @@ async def test_resume_after_restart_at_each_step(tmp_path, seeded_server, step):
     await advance_to(h, step)
     signature_before = shell(h).view.draft.data.get("signature", {}).get("strokes")
     # the app is killed; a new process opens the same store (no network needed)
-    h2 = await start_app("http://127.0.0.1:9", tmp_path / "app", fix=make_fix(row.lat, row.lon))
-    assert "Lộ trình hôm nay" in h2.texts()
-    await click_key(h2, f"visit-{row.visit_id}")
-    assert h2.find(key="start-pickup").content == f"Tiếp tục nhận hồ sơ (bước {step})"
-    await click_key(h2, "start-pickup")
-    assert current_step(h2) == step
+    label = f"Tiếp tục nhận hồ sơ (bước {step})"
+    h2 = await resume_in_new_process(tmp_path / "app", row, "pickup", label, current_step, step)
     draft = shell(h2).view.draft.data
     assert draft["identity"]["full_name"] == row.citizen_name
     if step > 3:
         assert draft["photos"] and all(p["sha256"] for p in draft["photos"].values())
     if step == 7:
         assert draft["signature"]["strokes"] == signature_before  # the signature survived
-        await _finish_gps(h2)
+        await finish_gps(h2)
         await click_key(h2, "complete")
         assert current_step(h2) == 8

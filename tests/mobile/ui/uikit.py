@@ -199,3 +199,58 @@ async def advance_to(h: AppHarness, step: int) -> None:
             await set_value(h, "officer-confirm", True)
         await click_key(h, "next")
         assert current_step(h) == n + 1, joined(h)
+
+
+# -- shared by the pickup and delivery flow tests ----------------------------------------
+async def finish_gps(h: AppHarness) -> None:
+    """Wait until the GPS step has its fix (or its error) and is no longer busy."""
+    view = shell(h).view
+
+    def done() -> bool:
+        gps = view.draft.data.get("gps", {})
+        return not view.gps_busy and bool(gps.get("fix") or gps.get("error"))
+
+    await wait_until(h, done, what="gps")
+
+
+def recorded_event(h: AppHarness, visit_id: int):
+    """The one outbox event the visit's flow recorded."""
+    from mobile.store import outbox
+
+    [event] = outbox.items(shell(h).services.db, visit_id=visit_id)
+    return event
+
+
+async def pushed(h: AppHarness, visit_id: int) -> None:
+    """Wait until the sync engine has sent the visit's event to the server."""
+    from mobile.store import outbox
+
+    db = shell(h).services.db
+    await wait_until(h, lambda: outbox.items(db, visit_id=visit_id)[0].state == "sent", what="push")
+
+
+async def bad_signatures_are_refused(h: AppHarness, step: Callable[[AppHarness], int], at: int) -> None:
+    """On the signature step `at`: none, then a tick, are refused; a real signature moves on."""
+    await set_value(h, "officer-confirm", True)
+    await click_key(h, "next")
+    assert step(h) == at and "Chưa có chữ ký" in joined(h)
+    await sign(h, points=3)  # a tick, not a signature
+    await click_key(h, "next")
+    assert step(h) == at and "Chữ ký quá ngắn" in joined(h)
+    await click_key(h, "clear-signature")
+    await sign(h)
+    await click_key(h, "next")
+    assert step(h) == at + 1
+
+
+async def resume_in_new_process(
+    data_dir: Path, row, flow: str, label: str, step: Callable[[AppHarness], int], at: int
+) -> AppHarness:
+    """The app was killed at step `at`: a new process on the same store (offline) resumes there."""
+    h2 = await start_app("http://127.0.0.1:9", data_dir, fix=make_fix(row.lat, row.lon))
+    assert "Lộ trình hôm nay" in h2.texts()
+    await click_key(h2, f"visit-{row.visit_id}")
+    assert h2.find(key=f"start-{flow}").content == label
+    await click_key(h2, f"start-{flow}")
+    assert step(h2) == at
+    return h2
