@@ -521,12 +521,15 @@ def render(rep: Report) -> str:
         "and coordinates; 70 % pickups; 84 % open) and a saved session, so the app opens offline. "
         "*start*: main(page) until the route list's first page of cards is in the session's control "
         "index (fresh harness per run, warm process); *+GPS*: until the GPS fix has reordered the list "
-        "(the app's first background sync attempt, failing offline, runs in a thread meanwhile); "
+        "(the rows loaded at start are re-ordered, not read again; the app's first background sync "
+        "attempt, failing offline, runs in a thread meanwhile); "
         f'*search*: typing "{QUERY}" into the route search until the list is sent; *filter*: tapping '
         "the delivery chip until the list is sent; *in-memory*: the route's own filter over the "
         "loaded rows (the data part of *search*; the rest is building and encoding the cards); "
-        f'*store q*: `store.list_visits(db, q="{QUERY}")` (LIKE on the folded `search` column); '
-        "*naive*: the same answer by folding every field of every cached row in Python "
+        f'*store q*: `store.list_visits(db, q="{QUERY}")` (LIKE on the folded `search` column: citizen '
+        "name, dossier code, ID, address, hamlet and procedure name, folded once when stored; the route "
+        "search uses the same stored text); "
+        "*naive*: the same answer by folding those fields of every cached row in Python "
         "(`text.matches`); *ratio*: naive ÷ store q. Search and filter cost is mostly flet diffing and "
         "encoding the cards drawn, so it follows the last column (cards drawn after start/search/filter, "
         "and in brackets the rows matching), not N.",

@@ -27,6 +27,7 @@ from mobile.ui.supervisor import nav as sup_nav
 from mobile.ui.supervisor.at_risk import AtRiskView
 from mobile.ui.supervisor.board import BoardView
 from mobile.ui.supervisor.common import WIDE
+from mobile.ui.supervisor.dossiers import DossiersView
 from mobile.ui.supervisor.indicators import IndicatorsView
 from mobile.ui.supervisor.officer_day import OfficerDayView
 from mobile.ui.sync_bar import SyncBar
@@ -121,6 +122,9 @@ class Shell:
         elif screen == "sup_at_risk":
             risk = self.sup_state.setdefault("at_risk", {"kind": "due_today", "page": 1})
             self.view = AtRiskView(self.ctx, risk)
+        elif screen == "sup_dossiers":
+            desk = self.sup_state.setdefault("dossiers", {"q": "", "status": "", "page": 1, "open": None})
+            self.view = DossiersView(self.ctx, desk)
         elif screen == "sup_indicators":
             self.view = IndicatorsView(self.ctx, self.sup_state.get("indicators"))
             self.sup_state["indicators"] = self.view.state

@@ -9,6 +9,7 @@ from mobile import store
 
 from .auth import AuthService
 from .delivery import DeliveryService
+from .desk import DeskService
 from .duty import DutyService
 from .handovers import HandoverService
 from .location import LocationService
@@ -50,6 +51,7 @@ class Services:
         )
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts)
+        self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""

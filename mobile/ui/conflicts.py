@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import DANGER, TOUCH, WARN, back_button, title
+from mobile.ui.theme import DANGER, WARN, back_button, big_button, title
 
 TYPE_KEYS = {
     "visit.pickup_completed": "kind_pickup",
@@ -59,19 +59,18 @@ class ConflictsView:
                             ft.Row(
                                 wrap=True,
                                 controls=[
-                                    ft.FilledButton(
-                                        content=t("keep_server"),
-                                        height=TOUCH,
-                                        data=(p.event_id, "discard"),
-                                        on_click=self._resolve,
+                                    big_button(
+                                        t("keep_server"),
+                                        self._resolve,
                                         key=f"discard-{p.event_id}",
+                                        data=(p.event_id, "discard"),
                                     ),
-                                    ft.OutlinedButton(
-                                        content=t("retry_mine"),
-                                        height=TOUCH,
-                                        data=(p.event_id, "retry"),
-                                        on_click=self._resolve,
+                                    big_button(
+                                        t("retry_mine"),
+                                        self._resolve,
+                                        primary=False,
                                         key=f"retry-{p.event_id}",
+                                        data=(p.event_id, "retry"),
                                     ),
                                 ],
                             ),

@@ -131,22 +131,13 @@ class DetailView:
         else:
             items.append(ft.Text(t("no_history"), size=14, color=MUTED))
         items.append(ft.Divider())
-        if r.is_open and r.kind == "pickup":
-            draft = svc.pickup.existing_draft(self.visit_id)
-            label = t("resume_pickup", n=draft.step + 1) if draft else t("start_pickup")
-            items.append(
-                big_button(
-                    label, lambda e: self.ctx.nav.go("pickup", visit_id=self.visit_id), key="start-pickup"
-                )
-            )
-        elif r.is_open:
-            draft = svc.delivery.existing_draft(self.visit_id)
-            label = t("resume_delivery", n=draft.step + 1) if draft else t("start_delivery")
-            items.append(
-                big_button(
-                    label, lambda e: self.ctx.nav.go("delivery", visit_id=self.visit_id), key="start-delivery"
-                )
-            )
+        if r.is_open:
+            # the screen of the flow is named like its service: "pickup" or "delivery"
+            flow = "pickup" if r.kind == "pickup" else "delivery"
+            draft = getattr(svc, flow).existing_draft(self.visit_id)
+            label = t(f"resume_{flow}", n=draft.step + 1) if draft else t(f"start_{flow}")
+            go = lambda e: self.ctx.nav.go(flow, visit_id=self.visit_id)  # noqa: E731
+            items.append(big_button(label, go, key=f"start-{flow}"))
         if r.is_open:
             items.append(
                 big_button(

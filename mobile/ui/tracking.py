@@ -44,6 +44,12 @@ class TrackingLogView:
             ),
         )
 
+    def panel(self) -> ft.Control:
+        """Just the log and its PDF link, loading in the background: for screens that embed it."""
+        self.body.controls = [ft.Text(self.ctx.t("loading"), color=MUTED)]
+        self.ctx.run(self._load)
+        return self.body
+
     async def _load(self) -> None:
         t = self.ctx.t
         svc = self.ctx.services.handovers

@@ -1,6 +1,7 @@
 """A real browser (Debian Chromium) as the demo supervisor against `doorstep demo`: the board shows the
 seeded officers on the map with today's breadcrumbs, an officer's day, an assignment made in the UI
-reaches that officer's next pull, and the indicators shown equal GET /indicators."""
+reaches that officer's next pull, the indicators shown equal GET /indicators, and a dossier marked
+result-ready on the desk tab gets its home delivery."""
 
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ def test_supervisor_in_browser(tmp_path, procs, port):
     assert unassigned, "the demo seed has unassigned dossiers"
     target_dossier = unassigned[0]
     usernames = {o.full_name: o.username for o in DEMO_OFFICERS}
+    ready = next(d for d in api.list_dossiers(status=4, page_size=500) if d.return_method.value == "home")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
@@ -132,6 +134,19 @@ def test_supervisor_in_browser(tmp_path, procs, port):
                 ):
                     assert value in shown, (row.key_name, value, shown)
             _shot(page, "30-supervisor-indicators")
+
+            # the desk (Hồ sơ): find a processing dossier by its code and mark its result ready
+            page.get_by_role("button", name=re.compile("^Hồ sơ(?! cần)")).first.click()
+            fill_text_field(page, "Tìm hồ sơ", ready.code)
+            click_button(page, "Tìm")
+            row = _node(page, f"deskrow-{ready.id}")
+            row.first.wait_for(state="attached", timeout=15_000)
+            row.first.click()
+            click_button(page, "Chuyển sang: Đã có kết quả (9)")
+            click_button(page, "Chuyển")
+            wait_text(page, re.escape("Đã chuyển sang: Đã có kết quả (9)."))
+            wait_text(page, "Phiếu kiểm soát quá trình giải quyết hồ sơ")
+            _shot(page, "31-supervisor-dossiers")
         except Exception:
             _shot(page, "zz-supervisor-failure")
             print(texts(page))
@@ -139,6 +154,11 @@ def test_supervisor_in_browser(tmp_path, procs, port):
         finally:
             browser.close()
 
+    # the desk's move is the server's: result ready, and a home delivery planned for an officer
+    assert int(api.get_dossier(ready.id).status) == 9
+    deliveries = api.list_visits(kind="delivery", status="planned", page_size=500)
+    planned = [v for v in deliveries if v.dossier_id == ready.id]
+    assert len(planned) == 1 and planned[0].assignee_id is not None
     # the assignment reaches the chosen officer's next sync
     username = usernames[chosen_name]
     officer_id = next(o.id for o in api.board().officers if o.full_name == chosen_name)

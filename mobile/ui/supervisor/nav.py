@@ -14,6 +14,7 @@ TABS: tuple[tuple[str, ft.IconData, str], ...] = (
     ("sup_at_risk", ft.Icons.WARNING_AMBER, "nav_at_risk"),
     ("sup_indicators", ft.Icons.BAR_CHART, "nav_indicators"),
     ("handovers", ft.Icons.SWAP_HORIZ, "handovers"),
+    ("sup_dossiers", ft.Icons.FOLDER_OPEN, "nav_dossiers"),  # last: the other tabs keep their index
 )
 SCREENS = {s for s, _, _ in TABS} | {"sup_officer"}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from uikit import make_fix, shell, start_app
 
 from api_client.domain.text import fold
-from api_client.models import UnitPublic
+from api_client.models import UnitPublic, VisitPublic
 from bench.bench_route import fill_store
 from mobile import store
 from mobile.services.location import FixedLocationService
@@ -45,17 +45,29 @@ async def test_a_gps_fix_reorders_without_reading_the_store(tmp_path):
     finally:
         svc.db.conn.set_trace_callback(None)
     assert view.position == (10.98, 105.20)
-    assert _tables_read(statements) == set(), statements  # no store read for a new position
+    assert statements == []  # no store access at all for a new position
     assert svc.route.loads == loads and svc.route._loaded is cached  # the same cached rows
     rows = view.filtered()
     assert rows[0].visit_id != first_before  # re-ordered from the new position
     located = [r for r in rows if r.distance_m is not None]
     assert located and located[0].distance_m <= min(r.distance_m for r in located) + 1500
 
-    # a recorded action or a sync run (both refresh the sync counts) makes the next load read again
+    # writes to what the route does not show (breadcrumbs, sync bookkeeping) keep the cache
+    svc.duty.start()
+    await svc.duty.tick()
+    svc.duty.end()
     svc.sync.refresh_counts()
     view.refresh()
+    assert svc.route.loads == loads
+
+    # a pull on the sync engine's own connection changes a visit: the next refresh reads once
+    engine_db = store.open_store(tmp_path / "app")
+    visit = store.get_visit(engine_db, rows[0].visit_id)
+    cache.upsert_visits(engine_db, [VisitPublic.model_validate({**visit.model_dump(), "status": "failed"})])
+    engine_db.conn.close()
+    view.refresh()
     assert svc.route.loads == loads + 1
+    assert next(r for r in view.all_rows if r.visit_id == visit.id).status == "failed"
     view.refresh()
     assert svc.route.loads == loads + 1  # and only once
     h.page.on_close(None)

@@ -40,7 +40,7 @@ async def test_supervisor_lands_on_the_board_with_officers_and_markers(tmp_path,
     assert by_key(h, "legend") is not None and "Đường đi thực tế" in h.texts()
     # the supervisor's navigation is there (4 destinations)
     nav = by_key(h, "sup-nav")
-    assert isinstance(nav, ft.NavigationBar) and len(nav.destinations) == 4
+    assert isinstance(nav, ft.NavigationBar) and len(nav.destinations) == 5
 
 
 async def test_track_and_planned_route_of_one_officer(tmp_path, seeded_server):
@@ -88,10 +88,11 @@ async def test_board_offline_keeps_the_last_board_and_says_so(tmp_path, seeded_s
 async def test_supervisor_navigation_reaches_every_tab(tmp_path, seeded_server):
     h = await start_supervisor(seeded_server.url, tmp_path / "sup")
     nav = by_key(h, "sup-nav")
-    for index, screen in enumerate(("sup_at_risk", "sup_indicators", "handovers", "sup_board")):
+    tabs = ("sup_at_risk", "sup_indicators", "handovers", "sup_dossiers", "sup_board")
+    for index, screen in enumerate(tabs):
         nav = by_key(h, "sup-nav")
-        h.session.apply_patch(nav._i, {"selected_index": index + 1 if index < 3 else 0})
-        await h.fire(nav, "change", str(index + 1 if index < 3 else 0))
+        h.session.apply_patch(nav._i, {"selected_index": index + 1 if index < 4 else 0})
+        await h.fire(nav, "change", str(index + 1 if index < 4 else 0))
         assert shell(h).current[0] == screen
     # the handovers' back button leads a supervisor to the board, not to a pickup route
     shell(h).go("handovers")
