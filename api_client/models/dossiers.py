@@ -65,6 +65,7 @@ class DossierPublic(PublicModel):
     on_time: bool | None = None
     note: str | None = None
     updated_at: str | None = None
+    citizen_name: str | None = None  # filled in lists, so a desk screen needs no lookup per row
     original_appointment_at: str | None = None  # set once an apology moved the appointment
 
 

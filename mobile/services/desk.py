@@ -119,8 +119,9 @@ class DeskService(OnlineService):
 
         def fetch(api: Client) -> tuple[list[DossierPublic], int, dict[int, str]]:
             items = api.list_dossiers(status=status, q=query, page=page, page_size=page_size)
-            # DossierPublic carries no name: look up each new citizen once (one client, one thread)
-            names = {cid: known[cid] for cid in {d.citizen_id for d in items} if cid in known}
+            # Lists carry the citizen's name; an older server does not, so look those up once each.
+            names = {d.citizen_id: d.citizen_name for d in items if d.citizen_name}
+            names.update({cid: known[cid] for cid in {d.citizen_id for d in items} if cid in known})
             for d in items:
                 if d.citizen_id not in names:
                     names[d.citizen_id] = api.get_citizen(d.citizen_id).full_name

@@ -55,6 +55,7 @@ def test_dossier_search_ignores_diacritics(world: builders.World, client_for: Cl
     sx = client_for("giam_sat_x")
     r = sx.get("/dossiers", params={"q": "dang van cuong"})
     assert [d["id"] for d in r.json()] == [world.dossiers["pickup_b"]]
+    assert r.json()[0]["citizen_name"] == "Đặng Văn Cường"
     assert r.headers["X-Total-Count"] == "1"
     ready = sx.get("/dossiers", params={"status": 9}).json()
     assert {d["id"] for d in ready} == {world.dossiers["delivery_a"]}
