@@ -9,7 +9,7 @@ from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
 from mobile.services.supervision import AT_RISK_KINDS, AT_RISK_PAGE, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
-from mobile.ui.supervisor.common import chip, failure_text, km_text, safe_update
+from mobile.ui.supervisor.common import chip, failure_text, km_text, pager_controls, safe_update
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
 
 
@@ -125,28 +125,8 @@ class AtRiskView:
         self.assign_btn.disabled = n == 0
 
     def _render_pager(self) -> None:
-        t = self.ctx.t
-        pages = max(1, -(-self.total // AT_RISK_PAGE))
-        p = self.state["page"]
-        self.pager.controls = [
-            ft.OutlinedButton(
-                content=t("sup_prev"),
-                icon=ft.Icons.CHEVRON_LEFT,
-                height=TOUCH,
-                disabled=p <= 1,
-                on_click=self._page(-1),
-                key="risk-prev",
-            ),
-            ft.Text(t("sup_page", p=p, n=pages, total=self.total), key="risk-page"),
-            ft.OutlinedButton(
-                content=t("sup_next"),
-                icon=ft.Icons.CHEVRON_RIGHT,
-                height=TOUCH,
-                disabled=p >= pages,
-                on_click=self._page(1),
-                key="risk-next",
-            ),
-        ]
+        self.pager.controls = pager_controls(self.ctx.t, self.state["page"], self.total, AT_RISK_PAGE,
+                                             self._page, "risk")
 
     def _row(self, d: AtRiskDossier) -> ft.Control:
         t = self.ctx.t

@@ -153,3 +153,16 @@ def download_control(t: Callable[..., str], fmt: str, url: str | None, path: obj
             key=key,
         )
     return ft.Text(t("sup_file_saved", path=str(path)), size=12, selectable=True, data=fmt)
+
+
+def pager_controls(t: Callable[..., str], page: int, total: int, page_size: int,
+                   on_step: Callable[[int], object], key: str) -> list[ft.Control]:
+    """Previous / 'page p of n' / next, the same on every paginated supervisor list."""
+    pages = max(1, -(-total // page_size))
+    return [
+        ft.OutlinedButton(content=t("sup_prev"), icon=ft.Icons.CHEVRON_LEFT, height=TOUCH,
+                          disabled=page <= 1, on_click=on_step(-1), key=f"{key}-prev"),
+        ft.Text(t("sup_page", p=page, n=pages, total=total), key=f"{key}-page"),
+        ft.OutlinedButton(content=t("sup_next"), icon=ft.Icons.CHEVRON_RIGHT, height=TOUCH,
+                          disabled=page >= pages, on_click=on_step(1), key=f"{key}-next"),
+    ]

@@ -23,7 +23,7 @@ from mobile.services.route import VN_TZ
 from mobile.services.supervision import SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date, fmt_time
-from mobile.ui.supervisor.common import WIDE, failure_text, safe_update
+from mobile.ui.supervisor.common import WIDE, failure_text, pager_controls, safe_update
 from mobile.ui.supervisor.indicators import parse_day
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, big_button, document_link, title
 from mobile.ui.tracking import TrackingLogView
@@ -172,28 +172,8 @@ class DossiersView:
         )
 
     def _render_pager(self) -> None:
-        t = self.ctx.t
-        pages = max(1, -(-self.result.total // DESK_PAGE))
-        p = self.state["page"]
-        self.pager.controls = [
-            ft.OutlinedButton(
-                content=t("sup_prev"),
-                icon=ft.Icons.CHEVRON_LEFT,
-                height=TOUCH,
-                disabled=p <= 1,
-                on_click=self._step(-1),
-                key="desk-prev",
-            ),
-            ft.Text(t("sup_page", p=p, n=pages, total=self.result.total), key="desk-page"),
-            ft.OutlinedButton(
-                content=t("sup_next"),
-                icon=ft.Icons.CHEVRON_RIGHT,
-                height=TOUCH,
-                disabled=p >= pages,
-                on_click=self._step(1),
-                key="desk-next",
-            ),
-        ]
+        self.pager.controls = pager_controls(self.ctx.t, self.state["page"], self.result.total, DESK_PAGE,
+                                             self._step, "desk")
 
     async def _search(self, e: ft.Event) -> None:
         self.state["q"], self.state["page"] = (self.q.value or "").strip(), 1
