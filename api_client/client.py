@@ -227,10 +227,11 @@ class Client:
 
     def list_visits(self, *, date: str | None = None, status: str | None = None,
                     kind: str | None = None, assignee_id: int | None = None,
+                    dossier_id: int | None = None,
                     page: int | None = None, page_size: int | None = None) -> Page[VisitPublic]:
         """`GET /visits` with filters; `.total` holds X-Total-Count."""
         return self._list("/visits", VisitPublic, date=date, status=status, kind=kind,
-                          assignee_id=assignee_id, page=page, page_size=page_size)
+                          assignee_id=assignee_id, dossier_id=dossier_id, page=page, page_size=page_size)
 
     def get_visit(self, visit_id: int) -> VisitPublic:
         """`GET /visits/{id}`."""

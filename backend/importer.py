@@ -25,6 +25,7 @@ from api_client.models import CataloguePublic, Procedure
 
 from .db.changes import next_seq
 from .db.schema import citizens, dossier_status_log, dossiers, officer_units, officers, units, visits
+from .db.search import dossier_search_text, refresh_search_text
 from .reference import VN_TZ, allocate_dossier_code, insert_id, latest_catalogue, now_iso, utc_iso
 
 REQUIRED_COLUMNS = ("ma_thu_tuc", "ho_ten", "so_cccd", "dia_chi", "ma_xa")
@@ -345,6 +346,9 @@ def _upsert_citizen(conn: Connection, row: _Row, seq: int) -> int:
     if existing is None:
         return insert_id(conn, citizens, {"id_number": row.id_number, **values})
     conn.execute(update(citizens).where(citizens.c.id == existing.id).values(**values))
+    if existing.full_name != row.full_name:
+        # the name is part of the search key of every dossier the household already has
+        refresh_search_text(conn, dossiers.c.citizen_id == existing.id)
     return int(existing.id)
 
 
@@ -355,7 +359,8 @@ def _insert_dossier(conn: Connection, row: _Row, code: str, citizen_id: int, sou
     received = row.registered if delivery else None
     appointment = appointment_for(row.registered, row.procedure.time_limit_days) if delivery else None
     dossier_id = insert_id(conn, dossiers, {
-        "code": code, "procedure_code": row.procedure.code, "catalogue_version": row.catalogue_version,
+        "code": code, "search_text": dossier_search_text(code, row.full_name, row.id_number),
+        "procedure_code": row.procedure.code, "catalogue_version": row.catalogue_version,
         "citizen_id": citizen_id, "unit_id": row.commune_id, "hamlet_id": row.hamlet_id, "status": status,
         "channel": row.channel, "return_method": row.return_method, "registered_at": utc_iso(row.registered),
         "received_at": utc_iso(received) if received else None,

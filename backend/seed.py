@@ -18,6 +18,7 @@ from api_client.models import CataloguePublic, Procedure
 
 from .db.changes import next_seq
 from .db.schema import citizens, dossier_status_log, dossiers, officer_units, officers, units, visits
+from .db.search import dossier_search_text
 from .reference import (
     VN_TZ,
     allocate_dossier_code,
@@ -358,8 +359,10 @@ def _insert_dossier(conn: Connection, plan: _Plan, staff: _Staff, version: int, 
                    if plan.returned and plan.return_method != "desk" else None)
     fee = plan.procedure.fee.fee_for(plan.pages)
     last_change = plan.returned or plan.ready or plan.received or plan.registered
+    code = allocate_dossier_code(conn, plan.commune.code, plan.registered.date())
+    search_text = dossier_search_text(code, plan.citizen["full_name"], plan.citizen["id_number"])
     return insert_id(conn, dossiers, dict(
-        code=allocate_dossier_code(conn, plan.commune.code, plan.registered.date()),
+        code=code, search_text=search_text,
         procedure_code=plan.procedure.code, catalogue_version=version, citizen_id=plan.citizen["id"],
         unit_id=plan.commune.id, hamlet_id=plan.citizen["hamlet_id"], status=plan.status,
         channel=plan.channel, return_method=plan.return_method, registered_at=utc_iso(plan.registered),

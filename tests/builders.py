@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from api_client.domain.codes import make_dossier_code
 from backend.db.changes import next_seq
 from backend.db.schema import catalogues, citizens, dossiers, officer_units, officers, units, visits
+from backend.db.search import dossier_search_text
 from backend.security import hash_password
 
 PASSWORD = "matkhau123"
@@ -125,6 +126,10 @@ def dossier(conn: Connection, citizen_id: int, unit_id: int, procedure_code: str
                   fee_vnd=0, fee_paid_vnd=0, paid_online=False, digitization=0, has_result_file=False,
                   supplement_requests=0, updated_at=_now(), seq=next_seq(conn))
     values.update(extra)
+    # as the server's write paths do, so GET /dossiers?q= finds it (after `extra`: it may set the code)
+    person = conn.execute(select(citizens.c.full_name, citizens.c.id_number)
+                          .where(citizens.c.id == citizen_id)).one()
+    values.setdefault("search_text", dossier_search_text(values["code"], person.full_name, person.id_number))
     return int(conn.execute(insert(dossiers).values(**values).returning(dossiers.c.id)).scalar_one())
 
 

@@ -13,7 +13,12 @@ def fold(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+def search_key(*fields: str | None) -> str:
+    """The folded fields joined by spaces: what a search word must occur in (a word never spans two)."""
+    return " ".join(fold(f) for f in fields if f)
+
+
 def matches(query: str, *fields: str | None) -> bool:
     """True when every word of the folded query occurs in the folded fields."""
-    hay = " ".join(fold(f) for f in fields if f)
+    hay = search_key(*fields)
     return all(word in hay for word in fold(query).split())

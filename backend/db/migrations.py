@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from .schema import (
     apologies,
@@ -20,6 +22,9 @@ from .schema import (
     schema_migrations,
     visits,
 )
+from .search import refresh_search_text
+
+log = logging.getLogger(__name__)
 
 
 def _initial(conn: Connection) -> None:
@@ -90,12 +95,35 @@ def _dossier_officers(conn: Connection) -> None:
     )
 
 
+def _dossier_search(conn: Connection) -> None:
+    _add_missing_columns(conn, dossiers, ["search_text"])
+    refresh_search_text(conn, dossiers.c.search_text.is_(None))
+    if conn.dialect.name == "postgresql":
+        _trigram_index(conn)
+
+
+def _trigram_index(conn: Connection) -> None:
+    """A pg_trgm GIN index, so `LIKE '%word%'` need not read every dossier of a province.
+
+    Optional: without the extension (or the right to create it) searches still work, by a scan.
+    SQLite has no index for infix LIKE; a commune's dossiers are few enough to scan.
+    """
+    try:
+        with conn.begin_nested():  # a failure must not abort the migration's transaction
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            conn.execute(text("CREATE INDEX IF NOT EXISTS ix_dossiers_search_trgm "
+                              "ON dossiers USING gin (search_text gin_trgm_ops)"))
+    except DBAPIError as exc:
+        log.warning("pg_trgm unavailable, dossier search will scan: %s", exc.orig)
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
     (2, "issue 4: custody, notices, apologies", _issue4),
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
+    (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
 ]
 
 

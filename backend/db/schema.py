@@ -125,6 +125,10 @@ dossiers = Table(
     # desk). Set when the event is applied, so indicators group by officer without reading visits.
     Column("received_by", Integer, ForeignKey("officers.id")),
     Column("returned_by", Integer, ForeignKey("officers.id")),
+    # migration 5: search_key(code, citizen name, citizen ID) — folded in Python (SQL cannot strip
+    # diacritics) so list searches are `LIKE '%word%'` in SQL; server-only, never sent to phones.
+    # Written with the dossier and rewritten when the citizen's name changes (backend/db/search.py).
+    Column("search_text", Text),
 )
 
 dossier_status_log = Table(

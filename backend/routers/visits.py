@@ -20,12 +20,13 @@ DateQuery = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 def list_visits(
     response: Response, engine: EngineDep, officer: CurrentOfficer,
     date: DateQuery = None, status: VisitStatus | None = None, kind: VisitKind | None = None,
-    assignee_id: int | None = None,
+    assignee_id: int | None = None, dossier_id: int | None = None,
     page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[VisitPublic]:
     """Visible visits (officer: own; supervisor: units), total in X-Total-Count."""
     filters = {"date": date, "status": status.value if status else None,
-               "kind": kind.value if kind else None, "assignee_id": assignee_id}
+               "kind": kind.value if kind else None, "assignee_id": assignee_id,
+               "dossier_id": dossier_id}
     items, total = service.list_visits(engine, officer, filters, page, page_size)
     response.headers["X-Total-Count"] = str(total)
     return items

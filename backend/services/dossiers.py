@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from api_client.domain.lifecycle import DossierStatus, IllegalMove, check_move
-from api_client.domain.text import matches
 from api_client.domain.timeliness import Outcome, outcome_of
 from api_client.models import CitizenPublic, DossierPublic, OfficerPublic, StatusChange
 
 from ..db.changes import next_seq
 from ..db.schema import citizens, dossier_status_log, dossiers
+from ..db.search import search_conditions
 from ..errors import ApiError, not_found
 from .access import can_see_citizen, dossier_filter
 from .clock import now_iso, now_utc, parse_iso
@@ -27,18 +27,17 @@ def list_dossiers(engine: Engine, officer: OfficerPublic, status: int | None, q:
                   page: int, page_size: int) -> tuple[list[DossierPublic], int]:
     """Visible dossiers, optionally by status and a diacritic-insensitive search on code / name / ID."""
     with engine.connect() as conn:
-        query = (select(dossiers, citizens.c.full_name.label("citizen_name"),
-                        citizens.c.id_number.label("citizen_id_number"))
-                 .join(citizens, citizens.c.id == dossiers.c.citizen_id)
-                 .where(dossier_filter(conn, officer)).order_by(dossiers.c.id))
+        # every folded query word must occur in the dossier's folded key (search_text)
+        where = [dossier_filter(conn, officer), *search_conditions(q)]
         if status is not None:
-            query = query.where(dossiers.c.status == status)
+            where.append(dossiers.c.status == status)
+        total = conn.execute(select(func.count()).select_from(dossiers).where(*where)).scalar_one()
+        query = (select(dossiers, citizens.c.full_name.label("citizen_name"))
+                 .join(citizens, citizens.c.id == dossiers.c.citizen_id)
+                 .where(*where).order_by(dossiers.c.id)
+                 .offset((page - 1) * page_size).limit(page_size))
         rows = list(conn.execute(query).mappings())
-    if q:
-        # fold() in Python: the same search on SQLite and PostgreSQL, and commune-sized data
-        rows = [r for r in rows if matches(q, r["code"], r["citizen_name"], r["citizen_id_number"])]
-    start = (page - 1) * page_size
-    return [dossier_public(r) for r in rows[start:start + page_size]], len(rows)
+    return [dossier_public(r) for r in rows], int(total)
 
 
 def get_dossier(engine: Engine, officer: OfficerPublic, dossier_id: int) -> DossierPublic:

@@ -25,7 +25,7 @@ def list_visits(engine: Engine, officer: OfficerPublic, filters: dict[str, Any],
     with engine.connect() as conn:
         where = [visit_filter(conn, officer)]
         column_for = {"date": visits.c.planned_date, "status": visits.c.status, "kind": visits.c.kind,
-                      "assignee_id": visits.c.assignee_id}
+                      "assignee_id": visits.c.assignee_id, "dossier_id": visits.c.dossier_id}
         where += [column_for[k] == v for k, v in filters.items() if v is not None]
         total = conn.execute(select(func.count()).select_from(visits).where(*where)).scalar_one()
         q = (select(visits).where(*where).order_by(visits.c.planned_date, visits.c.window_start,

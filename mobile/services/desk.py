@@ -21,7 +21,7 @@ from .route import VN_TZ
 from .supervision import SupervisionError, SupervisionOffline
 
 DESK_PAGE = 20  # rows a page, as on the at-risk lists
-VISITS_PAGE = 500  # the server's largest page: a commune's visits fit in one or two
+VISITS_PAGE = 500  # the server's largest page: a dossier's visits always fit in one
 REASON_MAX = 500  # characters: the form prints the reason on one paragraph
 TERMINAL = frozenset({3, 7, 8, 10})  # as the server's at-risk lists: nothing is due any more
 
@@ -158,14 +158,14 @@ class DeskService(OnlineService):
         return MoveOutcome(moved, await self.open_visits(dossier_id))
 
     async def visits(self, dossier_id: int) -> list[VisitPublic]:
-        """Every visit of the dossier (GET /visits has no dossier filter: filtered here, page by page)."""
+        """Every visit of the dossier, filtered by the server (one page unless it has hundreds)."""
 
         def fetch(api: Client) -> list[VisitPublic]:
             out: list[VisitPublic] = []
             page = 1
             while True:
-                batch = api.list_visits(page=page, page_size=VISITS_PAGE)
-                out += [v for v in batch if v.dossier_id == dossier_id]
+                batch = api.list_visits(dossier_id=dossier_id, page=page, page_size=VISITS_PAGE)
+                out += list(batch)
                 if page * VISITS_PAGE >= batch.total or not batch:
                     return out
                 page += 1

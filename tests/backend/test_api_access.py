@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import builders
+import deliverykit as dk
 import eventkit
 import httpx
+from testkit import LiveServer
 
 Clients = Callable[[str | None], httpx.Client]
 
@@ -59,6 +61,75 @@ def test_dossier_search_ignores_diacritics(world: builders.World, client_for: Cl
     assert r.headers["X-Total-Count"] == "1"
     ready = sx.get("/dossiers", params={"status": 9}).json()
     assert {d["id"] for d in ready} == {world.dossiers["delivery_a"]}
+
+
+def _search(client: httpx.Client, q: str, **params: object) -> tuple[list[int], int]:
+    r = client.get("/dossiers", params={"q": q, **params})
+    assert r.status_code == 200, r.text
+    return [d["id"] for d in r.json()], int(r.headers["X-Total-Count"])
+
+
+def test_dossier_search_words_may_hit_code_name_or_id(world: builders.World, client_for: Clients,
+                                                      server: LiveServer) -> None:
+    sx = client_for("giam_sat_x")
+    code = dk.code_of(server.engine, world.dossiers["pickup_b"])
+    serial = code.rsplit("-", 1)[1]
+    # one word from the code, the others from the name: each word may hit a different field
+    assert _search(sx, f"CƯỜNG {serial} đặng") == ([world.dossiers["pickup_b"]], 1)
+    assert _search(sx, code.lower()) == ([world.dossiers["pickup_b"]], 1)
+    # ...but one word never spans two fields (they are joined by a space)
+    assert _search(sx, f"{serial}dang") == ([], 0)
+    assert _search(sx, f"cuong{world.citizen_ids['cuong'][:4]}") == ([], 0)
+    # part of an ID number finds every dossier of that citizen, diacritics or not
+    an_id = world.citizen_ids["an"]
+    both = sorted([world.dossiers["pickup_a"], world.dossiers["pickup_a2"]])
+    assert _search(sx, an_id[-7:]) == (both, 2)
+    assert _search(sx, f"{an_id} Nguyen văn") == (both, 2)
+    # outside the supervisor's units the same ID finds nothing
+    assert _search(client_for("giam_sat_y"), an_id) == ([], 0)
+
+
+def test_dossier_search_treats_like_wildcards_literally(world: builders.World, client_for: Clients,
+                                                        server: LiveServer) -> None:
+    sx = client_for("giam_sat_x")
+    for q in ["%", "_", "an%", "a_n", "\\", "%%cuong", "/"]:
+        assert _search(sx, q) == ([], 0), q
+    with server.engine.begin() as conn:
+        odd = builders.citizen(conn, "Hộ 100%_Đạt\\/x", hamlet_id=world.x["hamlets"][0],
+                               id_number=builders.citizen_id_number(birth_year=1990))
+        dossier_id = builders.dossier(conn, odd, world.x["commune"], hamlet_id=world.x["hamlets"][0])
+    for q in ["100%", "%_dat", "_", "%", "\\/x", "/"]:
+        assert _search(sx, q) == ([dossier_id], 1), q
+    assert _search(sx, "100_")[1] == 0
+
+
+def test_dossier_list_pages_in_order_with_total(world: builders.World, client_for: Clients) -> None:
+    sx = client_for("giam_sat_x")
+    everything, total = _search(sx, "", page_size=500)
+    assert total == len(everything) == 4 and everything == sorted(everything)
+    assert _search(sx, "", page=1, page_size=3) == (everything[:3], 4)
+    assert _search(sx, "", page=2, page_size=3) == (everything[3:], 4)
+    assert _search(sx, "", page=9, page_size=3) == ([], 4)
+    # search, status and paging together: total counts every match, the page shows one
+    an = sorted([world.dossiers["pickup_a"], world.dossiers["pickup_a2"]])
+    assert _search(sx, "nguyen an", page=1, page_size=1) == (an[:1], 2)
+    assert _search(sx, "nguyen an", page=2, page_size=1) == (an[1:], 2)
+    assert _search(sx, "nguyen an", status=9) == ([], 0)
+    officer_view, officer_total = _search(client_for("can_bo_a"), "", page_size=1)
+    assert officer_total == 3 and officer_view == [world.dossiers["pickup_a"]]
+
+
+def test_visits_filter_by_dossier(world: builders.World, client_for: Clients) -> None:
+    sx = client_for("giam_sat_x")
+    r = sx.get("/visits", params={"dossier_id": world.dossiers["pickup_b"]})
+    assert [v["id"] for v in r.json()] == [world.visits["pickup_b"]] and r.headers["X-Total-Count"] == "1"
+    # the filter narrows what the caller may see, never widens it
+    a = client_for("can_bo_a")
+    assert a.get("/visits", params={"dossier_id": world.dossiers["pickup_b"]}).json() == []
+    assert sx.get("/visits", params={"dossier_id": world.dossiers["y_pickup"]}).json() == []
+    own = a.get("/visits", params={"dossier_id": world.dossiers["delivery_a"], "kind": "delivery"})
+    assert [v["id"] for v in own.json()] == [world.visits["delivery_a"]]
+    assert sx.get("/visits", params={"dossier_id": "x"}).status_code == 422
 
 
 def test_supervisor_only_endpoints_are_403_for_officers(world: builders.World, client_for: Clients) -> None:
