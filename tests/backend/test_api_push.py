@@ -15,6 +15,7 @@ from testkit import LiveServer
 
 from api_client.domain.timeliness import add_working_days
 from backend.db.schema import dossier_status_log, visits
+from backend.services.clock import VN_TZ
 
 Clients = Callable[[str | None], httpx.Client]
 
@@ -166,7 +167,9 @@ def test_supplement_failed_and_delivery_effects(server: LiveServer, world: build
     assert fail["status"] == "applied"
     assert fail["visit"]["status"] == "failed" and fail["visit"]["attempts"] == 1
     assert fail["visit"]["failure_reason"] == "nobody_home"
-    expected = add_working_days(date.today() + timedelta(days=1), 0).isoformat()
+    # the default new date is the next working day of the commune's calendar (Vietnam time)
+    vn_today = datetime.now(VN_TZ).date()
+    expected = add_working_days(vn_today + timedelta(days=1), 0).isoformat()
     assert fail["visit"]["proposed_date"] == expected
     with server.engine.connect() as conn:
         again = conn.execute(select(visits).where(visits.c.dossier_id == world.dossiers["pickup_a2"],

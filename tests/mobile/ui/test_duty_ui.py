@@ -9,9 +9,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import Engine, delete
 from uikit import click_key, joined, login, make_fix, shell, start_app, wait_until
 
 from api_client import Client
+from backend.db.schema import breadcrumbs, duty_changes
 from mobile import tracking
 from mobile.services.location import Fix, LocationError
 from mobile.services.route import VN_TZ
@@ -63,9 +65,22 @@ def stored_points(h) -> list[dict]:
     return list(shell(h).services.db.query("SELECT * FROM breadcrumbs ORDER BY id"))
 
 
+def forget_seeded_track(engine: Engine, officer_id: int) -> None:
+    """Delete an officer's seeded breadcrumbs and duty changes on the server."""
+    with engine.begin() as conn:
+        conn.execute(delete(breadcrumbs).where(breadcrumbs.c.officer_id == officer_id))
+        conn.execute(delete(duty_changes).where(duty_changes.c.officer_id == officer_id))
+
+
 def walk_start() -> datetime:
-    """Fake fix times a little in the past (the server stores them as the officer's day)."""
-    return datetime.now(UTC) - timedelta(minutes=20)
+    """Fake fix times a little in the past, but on today's Vietnam day like the duty toggle.
+
+    The board reports the duty state as of the end of the asked day, so a walk that began
+    before Vietnam midnight would be looked up on a day that ended before the toggle.
+    """
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.astimezone(VN_TZ).date(), datetime.min.time(), tzinfo=VN_TZ)
+    return max(now - timedelta(minutes=20), midnight + timedelta(seconds=1))
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +100,10 @@ async def test_duty_toggle_records_good_fixes_stops_off_duty_and_syncs_to_the_se
     h = await start_app(seeded_server.url, tmp_path / "app")
     await login(h)
     svc = shell(h).services
+    # The demo seed gives this officer a whole working day (07:30 onwards) of track and duty
+    # changes; near Vietnam midnight those lie later than this test's toggles and would be
+    # the day's last duty state, so this officer's seeded track is removed first.
+    forget_seeded_track(seeded_server.engine, svc.auth.session().officer.id)
     assert svc.duty.interval_s == pytest.approx(0.02)
     gps = SequenceLocation(walk_start())
     svc.duty.location = gps  # the fake walk stands in for flet_geolocator
