@@ -191,6 +191,14 @@ class Client:
     def _get(self, path: str, model: type[M], **params: Any) -> M:
         return model.model_validate(self.request("GET", path, params=params).json())
 
+    def _send(self, method: str, path: str, model: type[M], body: Any = None) -> M:
+        """A write whose JSON answer is one model."""
+        return model.model_validate(self.request(method, path, json_body=body).json())
+
+    def _file(self, path: str, accept: str = "*/*", **params: Any) -> bytes:
+        """A GET whose answer is a file (PDF, export, blob), as bytes."""
+        return self.request("GET", path, params=params or None, headers={"Accept": accept}).content
+
     def _list(self, path: str, model: type[M], **params: Any) -> Page[M]:
         response = self.request("GET", path, params=params)
         items = TypeAdapter(list[model]).validate_python(response.json())  # type: ignore[valid-type]
@@ -239,15 +247,13 @@ class Client:
 
     def create_visit(self, body: BaseModel | Mapping[str, Any]) -> VisitPublic:
         """`POST /visits` (supervisor) with a `VisitCreate`."""
-        response = self.request("POST", "/visits", json_body=_dump(body))
-        return VisitPublic.model_validate(response.json())
+        return self._send("POST", "/visits", VisitPublic, _dump(body))
 
     def update_visit(self, visit_id: int, body: BaseModel | Mapping[str, Any]) -> VisitPublic:
         """`PATCH /visits/{id}` (supervisor) with a `VisitAssign`: reassign, reschedule or cancel."""
         # Only the fields the caller set: an unset assignee must not read as "unassign".
-        response = self.request("PATCH", f"/visits/{int(visit_id)}",
-                                json_body=_dump(body, exclude_unset=True))
-        return VisitPublic.model_validate(response.json())
+        return self._send("PATCH", f"/visits/{int(visit_id)}", VisitPublic,
+                          _dump(body, exclude_unset=True))
 
     def list_dossiers(self, *, status: int | None = None, q: str | None = None,
                       page: int | None = None, page_size: int | None = None) -> Page[DossierPublic]:
@@ -266,8 +272,7 @@ class Client:
             body = {"status": int(status), **({"note": note} if note is not None else {})}
         else:
             body = _dump(status)
-        response = self.request("POST", f"/dossiers/{int(dossier_id)}/status", json_body=body)
-        return DossierPublic.model_validate(response.json())
+        return self._send("POST", f"/dossiers/{int(dossier_id)}/status", DossierPublic, body)
 
     def get_citizen(self, citizen_id: int) -> CitizenPublic:
         """`GET /citizens/{id}`."""
@@ -282,8 +287,7 @@ class Client:
 
     def create_officer(self, body: BaseModel | Mapping[str, Any]) -> OfficerPublic:
         """`POST /officers` (supervisor) with an `OfficerCreate`."""
-        response = self.request("POST", "/officers", json_body=_dump(body))
-        return OfficerPublic.model_validate(response.json())
+        return self._send("POST", "/officers", OfficerPublic, _dump(body))
 
     # -- sync ---------------------------------------------------------------------------
 
@@ -353,19 +357,17 @@ class Client:
 
     def get_blob(self, sha256: str) -> bytes:
         """`GET /blobs/{sha}`: the bytes of a complete blob."""
-        return self.request("GET", f"/blobs/{sha256}", headers={"Accept": "*/*"}).content
+        return self._file(f"/blobs/{sha256}")
 
     # -- returning results: custody, letters, notices, apologies (issue 4) -------------------
 
     def create_handover(self, body: BaseModel | Mapping[str, Any]) -> HandoverPublic:
         """`POST /handovers` with a `HandoverCreate`; the caller's side is confirmed at once."""
-        response = self.request("POST", "/handovers", json_body=_dump(body))
-        return HandoverPublic.model_validate(response.json())
+        return self._send("POST", "/handovers", HandoverPublic, _dump(body))
 
     def confirm_handover(self, handover_id: int) -> HandoverPublic:
         """`POST /handovers/{id}/confirm` by the counterpart (again: no change)."""
-        response = self.request("POST", f"/handovers/{int(handover_id)}/confirm")
-        return HandoverPublic.model_validate(response.json())
+        return self._send("POST", f"/handovers/{int(handover_id)}/confirm", HandoverPublic)
 
     def list_handovers(self, *, pending: bool | None = None,
                        dossier_id: int | None = None) -> list[HandoverPublic]:
@@ -379,24 +381,20 @@ class Client:
 
     def tracking_log_pdf(self, dossier_id: int) -> bytes:
         """`GET /dossiers/{id}/tracking-log.pdf`: the printable phiếu kiểm soát."""
-        return self.request("GET", f"/dossiers/{int(dossier_id)}/tracking-log.pdf",
-                            headers={"Accept": "application/pdf"}).content
+        return self._file(f"/dossiers/{int(dossier_id)}/tracking-log.pdf", "application/pdf")
 
     def letter_pdf(self, dossier_id: int) -> bytes:
         """`GET /dossiers/{id}/letter.pdf`; NotFoundError when the procedure has no letter."""
-        return self.request("GET", f"/dossiers/{int(dossier_id)}/letter.pdf",
-                            headers={"Accept": "application/pdf"}).content
+        return self._file(f"/dossiers/{int(dossier_id)}/letter.pdf", "application/pdf")
 
     def create_apology(self, dossier_id: int, reason: str, new_date: str) -> ApologyPublic:
         """`POST /dossiers/{id}/apology` (supervisor): apologise and set a new appointment date."""
-        response = self.request("POST", f"/dossiers/{int(dossier_id)}/apology",
-                                json_body={"reason": reason, "new_date": new_date})
-        return ApologyPublic.model_validate(response.json())
+        return self._send("POST", f"/dossiers/{int(dossier_id)}/apology", ApologyPublic,
+                          {"reason": reason, "new_date": new_date})
 
     def apology_pdf(self, dossier_id: int) -> bytes:
         """`GET /dossiers/{id}/apology.pdf`: the latest apology form."""
-        return self.request("GET", f"/dossiers/{int(dossier_id)}/apology.pdf",
-                            headers={"Accept": "application/pdf"}).content
+        return self._file(f"/dossiers/{int(dossier_id)}/apology.pdf", "application/pdf")
 
     def list_notices(self, *, state: str | None = None, dossier_id: int | None = None,
                      page: int | None = None, page_size: int | None = None) -> Page[NoticePublic]:
@@ -406,8 +404,7 @@ class Client:
 
     def mark_notice_sent(self, notice_id: int, note: str | None = None) -> NoticePublic:
         """`POST /notices/{id}/sent` (supervisor): sent by hand at the desk."""
-        response = self.request("POST", f"/notices/{int(notice_id)}/sent", json_body={"note": note})
-        return NoticePublic.model_validate(response.json())
+        return self._send("POST", f"/notices/{int(notice_id)}/sent", NoticePublic, {"note": note})
 
     def list_notifications(self, *, unread: bool | None = None) -> list[NotificationPublic]:
         """`GET /notifications`: the caller's own notifications, newest first."""
@@ -416,15 +413,13 @@ class Client:
 
     def mark_notification_read(self, notification_id: int) -> NotificationPublic:
         """`POST /notifications/{id}/read`."""
-        response = self.request("POST", f"/notifications/{int(notification_id)}/read")
-        return NotificationPublic.model_validate(response.json())
+        return self._send("POST", f"/notifications/{int(notification_id)}/read", NotificationPublic)
 
     # -- duty tracking and supervision (issue 5) ------------------------------------------
 
     def push_tracks(self, batch: BaseModel | Mapping[str, Any]) -> TrackPushResult:
         """`POST /tracks` with a `TrackBatch`; a retry is a duplicate, a reused id a ConflictError."""
-        response = self.request("POST", "/tracks", json_body=_dump(batch))
-        return TrackPushResult.model_validate(response.json())
+        return self._send("POST", "/tracks", TrackPushResult, _dump(batch))
 
     def board(self, *, date: str | None = None, page: int | None = None,
               page_size: int | None = None) -> Board:
@@ -447,10 +442,8 @@ class Client:
 
     def assign_visits(self, visit_ids: Iterable[int], assignee_id: int | None) -> BulkAssignResult:
         """`POST /visits/assign` (supervisor): give open visits to one officer (None: unassign)."""
-        response = self.request("POST", "/visits/assign",
-                                json_body={"visit_ids": [int(v) for v in visit_ids],
-                                           "assignee_id": assignee_id})
-        return BulkAssignResult.model_validate(response.json())
+        return self._send("POST", "/visits/assign", BulkAssignResult,
+                          {"visit_ids": [int(v) for v in visit_ids], "assignee_id": assignee_id})
 
     def suggested_assignees(self, visit_id: int, *, date: str | None = None, capacity: int | None = None,
                             limit: int | None = None) -> list[SuggestedAssignee]:
@@ -467,8 +460,7 @@ class Client:
     def export(self, name: str, **params: Any) -> bytes:
         """`GET /exports/<name>` (supervisor), e.g. "visits.csv", "indicators.xlsx",
         "officers/12/track.geojson" or "officers/12/track.gpx"; returns the file's bytes."""
-        return self.request("GET", f"/exports/{name.lstrip('/')}", params=params,
-                            headers={"Accept": "*/*"}).content
+        return self._file(f"/exports/{name.lstrip('/')}", **params)
 
 
 __all__ = ["API_PREFIX", "Client", "Page"]
