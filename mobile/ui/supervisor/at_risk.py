@@ -9,7 +9,14 @@ from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
 from mobile.services.supervision import AT_RISK_KINDS, AT_RISK_PAGE, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
-from mobile.ui.supervisor.common import chip, failure_text, km_text, pager_controls, safe_update
+from mobile.ui.supervisor.common import (
+    chip,
+    confirm_dialog,
+    failure_text,
+    km_text,
+    pager_controls,
+    safe_update,
+)
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
 
 
@@ -235,20 +242,14 @@ class AtRiskView:
         heading = (
             t("sup_suggested_for", code=first.code) if first and suggested else t("sup_pick_officer_for")
         )
-        dlg = ft.AlertDialog(
-            modal=True,
-            title=ft.Text(t("sup_assign_title", n=len(chosen))),
-            content=ft.Column(
-                [ft.Text(heading, size=13, color=MUTED), *options],
-                tight=True,
-                scroll=ft.ScrollMode.AUTO,
-                width=420,
-            ),
-            actions=[
-                ft.TextButton(
-                    content=t("cancel"), on_click=lambda ev: self.ctx.page.pop_dialog(), key="pick-cancel"
-                )
-            ],
+        dlg = confirm_dialog(
+            self.ctx.page,
+            t("sup_assign_title", n=len(chosen)),
+            [ft.Text(heading, size=13, color=MUTED), *options],
+            cancel_label=t("cancel"),
+            cancel_key="pick-cancel",
+            width=420,
+            scroll=ft.ScrollMode.AUTO,
         )
         self.ctx.page.show_dialog(dlg)
 

@@ -166,3 +166,29 @@ def pager_controls(t: Callable[..., str], page: int, total: int, page_size: int,
         ft.OutlinedButton(content=t("sup_next"), icon=ft.Icons.CHEVRON_RIGHT, height=TOUCH,
                           disabled=page >= pages, on_click=on_step(1), key=f"{key}-next"),
     ]
+
+
+def confirm_dialog(
+    page: ft.Page,
+    title: str,
+    controls: list[ft.Control],
+    cancel_label: str,
+    cancel_key: str,
+    width: int,
+    ok_label: str | None = None,
+    on_ok=None,
+    ok_key: str | None = None,
+    scroll: ft.ScrollMode | None = None,
+) -> ft.AlertDialog:
+    """A modal dialog: a title, a tight column of controls, cancel (closes it) and an optional OK."""
+    actions: list[ft.Control] = [
+        ft.TextButton(content=cancel_label, on_click=lambda ev: page.pop_dialog(), key=cancel_key)
+    ]
+    if ok_label is not None:
+        actions.append(ft.FilledButton(content=ok_label, on_click=on_ok, key=ok_key))
+    return ft.AlertDialog(
+        modal=True,
+        title=ft.Text(title),
+        content=ft.Column(controls, tight=True, scroll=scroll, width=width),
+        actions=actions,
+    )

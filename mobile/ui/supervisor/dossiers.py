@@ -23,7 +23,7 @@ from mobile.services.route import VN_TZ
 from mobile.services.supervision import SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date, fmt_time
-from mobile.ui.supervisor.common import WIDE, failure_text, pager_controls, safe_update
+from mobile.ui.supervisor.common import WIDE, confirm_dialog, failure_text, pager_controls, safe_update
 from mobile.ui.supervisor.indicators import parse_day
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, big_button, document_link, title
 from mobile.ui.tracking import TrackingLogView
@@ -377,33 +377,27 @@ class DossiersView:
             self.ctx.page.pop_dialog()
             await self.move(target, (note.value or "").strip() or None)
 
-        dlg = ft.AlertDialog(
-            modal=True,
-            title=ft.Text(t("desk_confirm_title")),
-            content=ft.Column(
-                [
-                    ft.Text(
-                        t(
-                            "desk_confirm_text",
-                            code=d.code,
-                            a=f"{int(d.status)}. {t(f'dstatus_{int(d.status)}')}",
-                            b=f"{target}. {t(f'dstatus_{target}')}",
-                        ),
-                        key="desk-confirm-text",
+        dlg = confirm_dialog(
+            self.ctx.page,
+            t("desk_confirm_title"),
+            [
+                ft.Text(
+                    t(
+                        "desk_confirm_text",
+                        code=d.code,
+                        a=f"{int(d.status)}. {t(f'dstatus_{int(d.status)}')}",
+                        b=f"{target}. {t(f'dstatus_{target}')}",
                     ),
-                    note,
-                ],
-                tight=True,
-                width=420,
-            ),
-            actions=[
-                ft.TextButton(
-                    content=t("cancel"),
-                    on_click=lambda ev: self.ctx.page.pop_dialog(),
-                    key="desk-move-cancel",
+                    key="desk-confirm-text",
                 ),
-                ft.FilledButton(content=t("desk_confirm"), on_click=confirm, key="desk-move-confirm"),
+                note,
             ],
+            cancel_label=t("cancel"),
+            cancel_key="desk-move-cancel",
+            width=420,
+            ok_label=t("desk_confirm"),
+            on_ok=confirm,
+            ok_key="desk-move-confirm",
         )
         self.ctx.page.show_dialog(dlg)
 
@@ -465,27 +459,16 @@ class DossiersView:
             self.ctx.page.pop_dialog()
             await self._after_apology(fmt_time(apology.new_appointment_at)[:10])
 
-        dlg = ft.AlertDialog(
-            modal=True,
-            title=ft.Text(t("desk_apology_title")),
-            content=ft.Column(
-                [
-                    ft.Text(t("desk_apology_hint", code=d.code), size=13, color=MUTED),
-                    reason,
-                    new_date,
-                    error,
-                ],
-                tight=True,
-                width=440,
-            ),
-            actions=[
-                ft.TextButton(
-                    content=t("cancel"),
-                    on_click=lambda ev: self.ctx.page.pop_dialog(),
-                    key="desk-apology-cancel",
-                ),
-                ft.FilledButton(content=t("desk_apology_save"), on_click=save, key="desk-apology-save"),
-            ],
+        dlg = confirm_dialog(
+            self.ctx.page,
+            t("desk_apology_title"),
+            [ft.Text(t("desk_apology_hint", code=d.code), size=13, color=MUTED), reason, new_date, error],
+            cancel_label=t("cancel"),
+            cancel_key="desk-apology-cancel",
+            width=440,
+            ok_label=t("desk_apology_save"),
+            on_ok=save,
+            ok_key="desk-apology-save",
         )
         self.ctx.page.show_dialog(dlg)
 
