@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from api_client.domain.lifecycle import STATUS_LABELS_VI, DossierStatus
 from api_client.models import ApologyCreate, ApologyPublic, NoticeKind, OfficerPublic
@@ -21,10 +21,10 @@ from ..db.schema import apologies, citizens, dossiers, officers, visits
 from ..errors import ApiError, not_found
 from .access import dossier_filter
 from .clock import VN_TZ, iso, now_iso, now_utc, parse_iso
+from .dossiers import DOSSIER_NOT_FOUND
 from .notices import notice_text, queue_notice, sender_of
 from .visits import touch_visits_of_dossier
 
-DOSSIER_NOT_FOUND = "Không tìm thấy hồ sơ (dossier not found)"
 CLOSED = frozenset({DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
                     DossierStatus.RETURNED})
 DUE_TIME = time(17, 0)  # appointments are due at the end of the working day, as appointment_for sets
@@ -51,11 +51,9 @@ def _new_day(value: str, current_due: datetime) -> date:
 
 def _set_visit_notices(conn: Connection, dossier_id: int, text: str, seq: int) -> None:
     """Show the apology on the dossier's open visits, so the officer reads it after the next pull."""
-    open_rows = conn.execute(select(visits.c.id, visits.c.version).where(
-        visits.c.dossier_id == dossier_id, or_(*[visits.c.status == s.value for s in OPEN_VISIT_STATUSES])))
-    for visit_id, version in open_rows.all():
-        conn.execute(update(visits).where(visits.c.id == visit_id).values(
-            notice=text, version=version + 1, updated_at=now_iso(), seq=seq))
+    conn.execute(update(visits).where(
+        visits.c.dossier_id == dossier_id, visits.c.status.in_([s.value for s in OPEN_VISIT_STATUSES])
+    ).values(notice=text, version=visits.c.version + 1, updated_at=now_iso(), seq=seq))
 
 
 def create_apology(engine: Engine, supervisor: OfficerPublic, dossier_id: int,

@@ -29,7 +29,12 @@ def delivery_day(moment: datetime) -> date:
     local = moment.astimezone(VN_TZ)
     if is_working_day(local.date()) and local.time() < SAME_DAY_CUTOFF:
         return local.date()
-    return add_working_days(local.date() + timedelta(days=1), 0)
+    return next_working_day(local.date())
+
+
+def next_working_day(day: date) -> date:
+    """The first working day after `day`."""
+    return add_working_days(day + timedelta(days=1), 0)
 
 
 def goes_home(dossier: dict[str, Any]) -> bool:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from api_client.documents.letters import letter_title
 from api_client.domain.lifecycle import STATUS_LABELS_VI, DossierStatus, IllegalMove, check_move
-from api_client.domain.timeliness import Outcome, add_working_days, appointment_for, outcome_of
+from api_client.domain.timeliness import Outcome, appointment_for, outcome_of
 from api_client.models import (
     DeliveryCompleted,
     DossierPublic,
@@ -32,6 +32,7 @@ from ..db.schema import catalogues, citizens, dossiers, visits
 from .blobs import missing_blobs
 from .clock import VN_TZ, iso, local_date, now_iso, parse_iso
 from .custody import return_to_desk
+from .delivery import next_working_day
 from .dossiers import log_status
 from .notices import notice_text, queue_notice, sender_of
 from .views import catalogue_public, dossier_public, visit_public
@@ -182,11 +183,6 @@ def _supplement(conn: Connection, officer: OfficerPublic, event: SupplementReque
     new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
                               evidence=_evidence(visit, event), proposed_date=p.proposed_date)
     return new_visit, new_dossier
-
-
-def next_working_day(day: date) -> date:
-    """The first working day after `day`."""
-    return add_working_days(day + timedelta(days=1), 0)
 
 
 def _failed(conn: Connection, settings: Settings, officer: OfficerPublic, event: VisitFailed,

@@ -19,10 +19,10 @@ from openpyxl.styles import Font
 from sqlalchemy import Engine, and_
 
 from api_client.models import IndicatorReport, IndicatorRow, OfficerPublic
-from api_client.models.visits import FailureReason
 
 from ..db.schema import officers, visits
 from .access import visit_filter
+from .indicators import REASONS
 from .supervision import done_at, officer_day, officer_track, visit_rows
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -46,7 +46,6 @@ VISIT_COLUMNS = [
     "failure_reason",
     "failure_note",
 ]
-REASONS = [r.value for r in FailureReason]
 INDICATOR_COLUMNS = [
     "key_id",
     "key_name",

@@ -13,10 +13,9 @@ from ..db.schema import catalogues, citizens, dossiers, officers, units, visits
 from ..errors import ApiError, not_found
 from .access import can_see_dossier
 from .clock import VN_TZ, now_utc
+from .dossiers import DOSSIER_NOT_FOUND
 from .notices import commune_title
 from .views import catalogue_public
-
-DOSSIER_NOT_FOUND = "Không tìm thấy hồ sơ (dossier not found)"
 
 
 def procedure_of(conn: Connection, dossier: Any) -> Procedure | None:

@@ -28,9 +28,9 @@ from ..errors import not_found
 from .access import can_see_dossier
 from .clock import VN_TZ, parse_iso
 from .custody import DESK_NAME, officer_names
+from .dossiers import DOSSIER_NOT_FOUND
 from .letters import procedure_of
 
-DOSSIER_NOT_FOUND = "Không tìm thấy hồ sơ (dossier not found)"
 _FAILURE_LABELS = {"nobody_home": "không có ai ở nhà", "missing_documents": "thiếu giấy tờ",
                    "refused": "công dân từ chối", "wrong_address": "sai địa chỉ", "other": "lý do khác"}
 
