@@ -14,8 +14,8 @@ from fastapi import Depends, Path, Query
 
 from api_client.models import GroupBy
 
+from ..services.clock import today_vn
 from ..services.indicators import check_range
-from ..services.supervision import today_vn
 
 MAX_DB_ID = 2_147_483_647
 

@@ -20,7 +20,7 @@ from ..db.changes import next_seq
 from ..db.schema import apologies, citizens, dossiers, officers, visits
 from ..errors import ApiError, not_found
 from .access import dossier_filter
-from .clock import VN_TZ, iso, now_iso, now_utc, parse_iso
+from .clock import VN_TZ, iso, now_iso, parse_iso, today_vn
 from .dossiers import DOSSIER_NOT_FOUND
 from .notices import notice_text, queue_notice, sender_of
 from .visits import touch_visits_of_dossier
@@ -40,7 +40,7 @@ def _new_day(value: str, current_due: datetime) -> date:
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise ApiError(422, "validation_error", f"Ngày hẹn mới không hợp lệ: {value} (invalid date)") from exc
-    today = now_utc().astimezone(VN_TZ).date()
+    today = today_vn()
     if day <= current_due.astimezone(VN_TZ).date() or day < today:
         raise ApiError(422, "validation_error",
                        f"Ngày hẹn mới {day:%d/%m/%Y} phải sau ngày hẹn hiện tại "

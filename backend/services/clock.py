@@ -31,3 +31,8 @@ def parse_iso(value: str) -> datetime:
 def local_date(value: datetime) -> date:
     """The calendar day in Vietnam for an instant."""
     return value.astimezone(VN_TZ).date()
+
+
+def today_vn() -> date:
+    """Today's calendar day in Vietnam (the commune's working day)."""
+    return local_date(now_utc())

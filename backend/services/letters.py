@@ -12,7 +12,7 @@ from api_client.models import OfficerPublic, Procedure, VisitKind
 from ..db.schema import catalogues, citizens, dossiers, officers, units, visits
 from ..errors import ApiError, not_found
 from .access import can_see_dossier
-from .clock import VN_TZ, now_utc
+from .clock import today_vn
 from .dossiers import DOSSIER_NOT_FOUND
 from .notices import commune_title
 from .views import catalogue_public
@@ -48,7 +48,7 @@ def letter_values(conn: Connection, dossier: Any, officer: OfficerPublic) -> dic
     names = (f"{form['ho_ten_nam']} và {form['ho_ten_nu']}"
              if form.get("ho_ten_nam") and form.get("ho_ten_nu") else str(citizen["full_name"]))
     proc = procedure_of(conn, dossier)
-    today = now_utc().astimezone(VN_TZ).date()
+    today = today_vn()
     return {"citizen_names": names, "commune": commune, "commune_upper": commune.upper(),
             "commune_name": unit_name.removeprefix("Xã ").removeprefix("xã "),
             "day": f"{today.day:02d}", "month": f"{today.month:02d}", "year": str(today.year),

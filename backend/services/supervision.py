@@ -47,11 +47,6 @@ EVENT_TYPES_WITH_GPS = (
 )
 
 
-def today_vn() -> date:
-    """Today's date in Vietnam."""
-    return now_utc().astimezone(VN_TZ).date()
-
-
 def visit_rows() -> Select[Any]:
     """Visits joined with their dossier code and the household (name, position)."""
     return (
