@@ -271,15 +271,3 @@ def sync_tracks(db: sqlite_utils.Database, client: Client, max_points: int = 500
     """Freeze pending breadcrumbs into batches, then upload every queued batch."""
     freeze_batches(db, max_points)
     return upload_batches(db, client)
-
-
-def geolocator_source(fetch: Callable[[], object]) -> FixSource:
-    """Adapt a fetch of mobile.services.location's Fix (lat, lon, accuracy_m, device_time) to a FixSource."""
-    def source() -> Fix | None:
-        got = fetch()
-        if got is None:
-            return None
-        return Fix(float(got.lat), float(got.lon), float(got.accuracy_m),  # type: ignore[attr-defined]
-                   got.device_time)  # type: ignore[attr-defined]
-
-    return source

@@ -41,59 +41,22 @@ class ReceiptStore:
         except (FileNotFoundError, ValueError):
             return {}
 
-    def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
-        """Render and store the PDF for a visit (replacing an older one)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{visit_id}-{secrets.token_hex(8)}.pdf"
-        (self.folder / name).write_bytes(receipt_pdf(data))
-        index = self._index()
-        old = index.get(str(visit_id))
-        if old and SAFE_NAME.match(old.get("file", "")):
-            (self.folder / old["file"]).unlink(missing_ok=True)
-        index[str(visit_id)] = {"file": name, "code": data.dossier_code, "appointment": data.appointment_at}
-        tmp = self.folder / "index.json.tmp"
-        tmp.write_text(json.dumps(index, ensure_ascii=False))
-        tmp.replace(self.folder / "index.json")
-        return self.get(visit_id)  # type: ignore[return-value]
-
-    def get(self, visit_id: int) -> ReceiptInfo | None:
-        """The stored receipt of a visit, or None."""
-        entry = self._index().get(str(visit_id))
-        if not entry or not SAFE_NAME.match(entry.get("file", "")):
-            return None
-        path = self.folder / entry["file"]
-        if not path.exists():
-            return None
-        url = f"{self.url_prefix}/{entry['file']}" if self.url_prefix else None
-        return ReceiptInfo(
-            visit_id,
-            entry["code"],
-            path,
-            url,
-            qr_base64(lookup_url(entry["code"])),
-            entry.get("appointment", ""),
-            lookup_url(entry["code"]),
-        )
-
-    def save_document(self, key: str, owner_id: int, pdf: bytes, code: str, ext: str = "pdf") -> ReceiptInfo:
-        """Store another file (letter, tracking log, export) under `key`, served like receipts."""
-        if ext not in DOC_TYPES:
-            raise ValueError(ext)
+    def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str) -> None:
+        """Write `content` under a fresh random name, point `key` at it and drop the file it replaces."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
-        (self.folder / name).write_bytes(pdf)
+        (self.folder / name).write_bytes(content)
         index = self._index()
         old = index.get(key)
         if old and SAFE_NAME.match(old.get("file", "")):
             (self.folder / old["file"]).unlink(missing_ok=True)
-        index[key] = {"file": name, "code": code, "appointment": ""}
+        index[key] = {"file": name, "code": code, "appointment": appointment}
         tmp = self.folder / "index.json.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False))
         tmp.replace(self.folder / "index.json")
-        return self.get_document(key, owner_id)  # type: ignore[return-value]
 
-    def get_document(self, key: str, owner_id: int) -> ReceiptInfo | None:
-        """A PDF stored with save_document, or None."""
+    def _entry(self, key: str) -> tuple[dict, Path, str | None] | None:
+        """The index entry of `key`, its file and its URL, or None when missing or unsafe."""
         entry = self._index().get(key)
         if not entry or not SAFE_NAME.match(entry.get("file", "")):
             return None
@@ -101,6 +64,36 @@ class ReceiptStore:
         if not path.exists():
             return None
         url = f"{self.url_prefix}/{entry['file']}" if self.url_prefix else None
+        return entry, path, url
+
+    def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
+        """Render and store the PDF for a visit (replacing an older one)."""
+        self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at)
+        return self.get(visit_id)  # type: ignore[return-value]
+
+    def get(self, visit_id: int) -> ReceiptInfo | None:
+        """The stored receipt of a visit, or None."""
+        found = self._entry(str(visit_id))
+        if not found:
+            return None
+        entry, path, url = found
+        lookup = lookup_url(entry["code"])
+        return ReceiptInfo(visit_id, entry["code"], path, url, qr_base64(lookup),
+                           entry.get("appointment", ""), lookup)
+
+    def save_document(self, key: str, owner_id: int, pdf: bytes, code: str, ext: str = "pdf") -> ReceiptInfo:
+        """Store another file (letter, tracking log, export) under `key`, served like receipts."""
+        if ext not in DOC_TYPES:
+            raise ValueError(ext)
+        self._write(key, owner_id, pdf, ext, code, "")
+        return self.get_document(key, owner_id)  # type: ignore[return-value]
+
+    def get_document(self, key: str, owner_id: int) -> ReceiptInfo | None:
+        """A PDF stored with save_document, or None."""
+        found = self._entry(key)
+        if not found:
+            return None
+        entry, path, url = found
         return ReceiptInfo(owner_id, entry["code"], path, url, "", "", lookup_url(entry["code"]))
 
     def url(self, visit_id: int) -> str | None:

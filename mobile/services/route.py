@@ -232,9 +232,7 @@ class RouteService:
         if v.status.value == "failed" and v.failure_reason:
             history.append(Attempt(v.planned_date, "failed", v.failure_reason.value, v.failure_note))
         dossier = store.get_dossier(self.db, v.dossier_id)
-        unit_name = ""
-        if dossier:
-            unit_name = next((u.name for u in store.list_units(self.db) if u.id == dossier.unit_id), "")
+        unit_name = self._hamlets().get(dossier.unit_id, "") if dossier else ""
         return VisitDetail(
             row=row,
             procedure=proc,

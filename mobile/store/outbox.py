@@ -98,15 +98,6 @@ def items(db: sqlite_utils.Database, state: str | None = None,
                                        params)]
 
 
-def due_items(db: sqlite_utils.Database, now: str | None = None) -> list[OutboxItem]:
-    """Queued events whose backoff has passed (all queued when `now` is None), oldest first."""
-    if now is None:
-        return items(db, QUEUED)
-    rows = db.query("SELECT * FROM outbox WHERE state = 'queued' AND (next_attempt_at IS NULL"
-                    " OR next_attempt_at <= ?) ORDER BY seq", [now])
-    return [_item(r) for r in rows]
-
-
 def mark_sent(db: sqlite_utils.Database, event_id: str, result: dict[str, Any] | None = None) -> None:
     """The server applied the event (now or before)."""
     db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, result = ?, last_error = NULL,"
