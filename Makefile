@@ -46,8 +46,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy api_client backend
 
+# Tests run in parallel, one worker per core; browser tests share one worker (xdist group).
+PYTEST_WORKERS ?= auto
 pytest: install system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from .domain.clock import now_utc
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "OPTIONS"})
 IDEMPOTENT_POST_PATHS = ("/sync/push", "/tracks")  # both deduplicate by the client's UUID
@@ -42,7 +44,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
+    now = now or now_utc()  # the business clock: tests pin it, phones and servers read the system
     return max(0.0, (when - now).total_seconds())
 
 

@@ -6,6 +6,9 @@ import importlib
 
 from fastapi import APIRouter, FastAPI
 from flet.fastapi import FastAPI as FletFastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api_client.domain.clock import Clock, using_clock
 
 from .config import Settings
 from .db.engine import make_engine
@@ -54,6 +57,18 @@ async def _api_not_found(rest: str) -> None:
     raise ApiError(404, "not_found", f"Không có đường dẫn API này (no such API route: /api/{rest})")
 
 
+class ClockMiddleware:
+    """Binds the app's clock around every request and the lifespan (so background tasks inherit it)."""
+
+    def __init__(self, app: ASGIApp, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with using_clock(self.clock):
+            await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app: migrate the database, register the API, mount the UI when enabled."""
     engine = make_engine(settings)
@@ -71,12 +86,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     install_error_handlers(app)
     app.add_middleware(GzipRequestMiddleware)
+    app.add_middleware(ClockMiddleware, clock=settings.clock)
+    app.state.clock = settings.clock
     app.include_router(api_router())
     app.add_api_route("/api/{rest:path}", _api_not_found, methods=_ALL_METHODS, include_in_schema=False)
     if settings.web_ui:
         # The one allowed import from mobile/. Imported by name so the server's type check does
         # not depend on the UI package (and a server without the UI never imports Flet screens).
         web = importlib.import_module("mobile.web")
-        ui = web.make_asgi_app(backend_url=settings.public_url, data_dir=settings.data_dir / "phones")
+        ui = web.make_asgi_app(backend_url=settings.public_url, data_dir=settings.data_dir / "phones",
+                                clock=settings.clock)
         app.mount("/", ui)
     return app

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import uvicorn
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from api_client.domain.clock import VN_TZ, ShiftedClock, bind_clock, current_clock
 from api_client.models import OfficerCreate, Role
 
 from .config import Settings
@@ -54,9 +56,21 @@ def _server_options(parser: argparse.ArgumentParser, port: int = 8000) -> None:
     parser.add_argument("--port", type=int, default=port, help=f"port to listen on (default {port})")
 
 
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' không phải thời điểm ISO-8601, ví dụ 2026-03-10T09:30+07:00") from exc
+    return value if value.tzinfo else value.replace(tzinfo=VN_TZ)  # a bare time is commune time
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="doorstep", description="Doorstep - Một cửa tận nhà (server tools)")
+    parser.add_argument("--now", type=_instant, default=None, metavar="ISO",
+                        help="start the business clock at this instant, then let it run (demos, tests); "
+                             "a time without a zone is Vietnam time")
     sub = parser.add_subparsers(dest="command", required=True)
     db = _db_options()
 
@@ -97,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, *, web_ui: bool = True, public_url: str | None = None) -> Settings:
-    settings = Settings(data_dir=args.data_dir, database_url=args.database_url or None, web_ui=web_ui)
+    settings = Settings(data_dir=args.data_dir, database_url=args.database_url or None, web_ui=web_ui,
+                        clock=current_clock())
     if public_url:
         settings.public_url = public_url
     return settings
@@ -224,7 +239,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
 
     backend_url = args.backend_url.rstrip("/")
-    app = make_asgi_app(backend_url, args.data_dir)
+    app = make_asgi_app(backend_url, args.data_dir, clock=current_clock())
     print(f"Ứng dụng web tại {_public_url(args.host, args.port)}, máy chủ {backend_url}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
@@ -249,6 +264,8 @@ COMMANDS = {"serve": cmd_serve, "seed": cmd_seed, "demo": cmd_demo, "import": cm
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `doorstep` command; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.now is not None:
+        bind_clock(ShiftedClock(args.now))  # every command of this process reads the shifted clock
     try:
         return COMMANDS[args.command](args)
     except CliError as exc:

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api_client.domain.clock import Clock, SystemClock
+
 
 def _default_secret(data_dir: Path) -> str:
     """A per-install signing key kept in the data dir, so tokens survive restarts."""
@@ -36,6 +38,8 @@ class Settings:
     notice_webhook_url: str | None = field(
         default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
     notice_interval_s: float = 30.0  # seconds between background dispatch runs
+    # business time: every request, background task and the web UI read this clock
+    clock: Clock = field(default_factory=SystemClock, repr=False)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

@@ -14,6 +14,7 @@ from .config import Settings
 from .db.schema import officers
 from .errors import ApiError
 from .security import TokenError, read_token
+from .services.clock import now_utc
 from .services.views import officer_public
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
@@ -48,7 +49,7 @@ def get_current_officer(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("Cần đăng nhập (missing bearer token)")
     try:
-        officer_id = read_token(settings.secret_key or "", credentials.credentials)
+        officer_id = read_token(settings.secret_key or "", credentials.credentials, now=now_utc().timestamp())
     except TokenError as exc:
         raise _unauthorized(str(exc)) from exc
     with engine.connect() as conn:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from api_client.domain.clock import VN_TZ, now_utc, today_vn
 from api_client.domain.codes import parse_dossier_code
 from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
 from api_client.domain.timeliness import appointment_for
@@ -26,7 +27,7 @@ from api_client.models import CataloguePublic, Procedure
 from .db.changes import next_seq
 from .db.schema import citizens, dossier_status_log, dossiers, officer_units, officers, units, visits
 from .db.search import dossier_search_text, refresh_search_text
-from .reference import VN_TZ, allocate_dossier_code, insert_id, latest_catalogue, now_iso, utc_iso
+from .reference import allocate_dossier_code, insert_id, latest_catalogue, now_iso, utc_iso
 
 REQUIRED_COLUMNS = ("ma_thu_tuc", "ho_ten", "so_cccd", "dia_chi", "ma_xa")
 # Rough bounding box of Vietnam: a point outside it is a typo (swapped lat/lon, missing dot).
@@ -172,7 +173,7 @@ def _load_context(conn: Connection) -> _Context:
             communes[unit.code.upper()] = communes[unit.name.lower()] = (unit.id, unit.code)
         elif unit.level == "hamlet":
             hamlets[unit.code.upper()] = (unit.id, unit.parent_id)
-    return _Context(catalogue, communes, hamlets, datetime.now(VN_TZ).date())
+    return _Context(catalogue, communes, hamlets, today_vn())
 
 
 def _parse_date(value: str) -> date | None:
@@ -274,7 +275,7 @@ def _coordinates(lat_text: str, lon_text: str, problems: list[str]) -> tuple[flo
 
 def _registered(text: str, today: date, problems: list[str]) -> datetime | None:
     if not text:
-        return datetime.now(VN_TZ)
+        return now_utc().astimezone(VN_TZ)
     day = _parse_date(text)
     if day is None:
         problems.append(f"Ngày đăng ký '{text}' sai định dạng, dùng YYYY-MM-DD hoặc DD/MM/YYYY (bad date)")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, select
 
+from api_client.domain.clock import now_utc
 from api_client.domain.codes import make_dossier_code, parse_dossier_code
 from api_client.models import CataloguePublic
 
@@ -24,8 +25,6 @@ from .db.schema import catalogues, dossiers, units
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNITS_FILE = DATA_DIR / "units_an_giang.json"
 CATALOGUE_DIR = DATA_DIR / "catalogue"
-# Vietnam has no daylight saving: a fixed offset is exact.
-VN_TZ = timezone(timedelta(hours=7), "ICT")
 
 
 def utc_iso(moment: datetime) -> str:
@@ -35,7 +34,7 @@ def utc_iso(moment: datetime) -> str:
 
 def now_iso() -> str:
     """Now, as stored."""
-    return utc_iso(datetime.now(UTC))
+    return utc_iso(now_utc())
 
 
 def insert_id(conn: Connection, table: Table, values: dict[str, Any]) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from api_client.domain.clock import VN_TZ, today_vn
 from api_client.domain.timeliness import Outcome, add_working_days, appointment_for, outcome_of
 from api_client.models import CataloguePublic, Procedure
 
@@ -20,7 +21,6 @@ from .db.changes import next_seq
 from .db.schema import citizens, dossier_status_log, dossiers, officer_units, officers, units, visits
 from .db.search import dossier_search_text
 from .reference import (
-    VN_TZ,
     allocate_dossier_code,
     ensure_catalogues,
     ensure_units,
@@ -158,7 +158,7 @@ class _Plan:
 
 def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -> SeedSummary:
     """Load reference data and the demo world in one transaction; a no-op if already seeded."""
-    today = today or datetime.now(VN_TZ).date()
+    today = today or today_vn()
     rng = random.Random(rng_seed)
     with engine.begin() as conn:
         ensure_units(conn)

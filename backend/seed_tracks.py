@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from api_client.domain.clock import VN_TZ
 from api_client.domain.geo import haversine_m
 from api_client.domain.timeliness import Outcome, add_working_days, appointment_for, outcome_of
 from api_client.models import CataloguePublic
@@ -31,7 +32,7 @@ from .db.schema import (
     track_batches,
     visits,
 )
-from .reference import VN_TZ, utc_iso
+from .reference import utc_iso
 from .services.supervision import planned_route
 
 START = time(7, 30)
@@ -123,7 +124,7 @@ def _complete(conn: Connection, catalogue: CataloguePublic, visit: dict[str, Any
         note = "Tiếp nhận tại nhà (home pickup)"
     elif visit["kind"] == "delivery" and dossier["status"] == 9:
         appointment = dossier["appointment_at"]
-        on_time = (outcome_of(at, datetime.fromisoformat(appointment).astimezone(VN_TZ)) != Outcome.LATE
+        on_time = (outcome_of(at, datetime.fromisoformat(appointment)) != Outcome.LATE
                    if appointment else None)
         values = dict(status=10, returned_at=utc_iso(at), returned_by=visit["assignee_id"], on_time=on_time)
         note = "Trả kết quả tại nhà (returned at home)"

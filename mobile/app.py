@@ -10,6 +10,7 @@ from typing import Any
 
 import flet as ft
 
+from api_client.domain.clock import Clock, SystemClock
 from mobile.i18n import EN, VI, Translator
 from mobile.services.container import Services
 from mobile.services.location import GeolocatorLocationService, LocationService
@@ -252,9 +253,11 @@ def build_main(
     receipts_route: str = "/receipts",
     sync_interval_s: float | None = None,
     auto_sync: bool = True,
+    clock: Clock | None = None,
 ) -> Callable[[ft.Page], Any]:
     """The Flet `main(page)`: per-device store under data_dir (web: data_dir/<device id>/)."""
     data_dir = Path(data_dir)
+    clock = clock or SystemClock()  # one clock for every service of every session
 
     async def main(page: ft.Page) -> None:
         apply_theme(page)
@@ -270,10 +273,11 @@ def build_main(
         services = Services(
             store_dir,
             backend_url,
-            location=(location_factory or GeolocatorLocationService)(),
+            location=location_factory() if location_factory else GeolocatorLocationService(clock),
             photos=(photo_factory or FilePickerPhotoService)(),
             receipts_url_prefix=url_prefix,
             sync_interval_s=sync_interval_s,
+            clock=clock,
         )
         lang = VI
         try:

@@ -35,6 +35,7 @@ import sqlite_utils
 
 from api_client import APIConnectionError, APIStatusError, AuthenticationError, Client, ConflictError
 from api_client import ValidationError as ApiValidationError
+from api_client.domain.clock import SystemClock, now_utc
 from api_client.domain.geo import MAX_ACCURACY_M, haversine_m
 from api_client.domain.track import TrackPoint, encode_points
 from api_client.models import DutyChange, TrackBatch
@@ -97,7 +98,7 @@ class BreadcrumbRecorder:
     """Keeps good, spaced fixes while the officer is on duty; one per phone store."""
 
     def __init__(self, db: sqlite_utils.Database, source: FixSource, config: TrackingConfig | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = SystemClock().now) -> None:
         self.db = db
         self.source = source
         self.config = config or TrackingConfig()
@@ -198,7 +199,7 @@ def freeze_batches(db: sqlite_utils.Database, max_points: int = 500,
                                duty=[DutyChange(at=datetime.fromisoformat(d["at"]),
                                                 on_duty=bool(d["on_duty"])) for d in duty])
             db.execute("INSERT INTO track_batches (id, body, points, created_at) VALUES (?, ?, ?, ?)",
-                       [batch_id, batch.model_dump_json(), len(rows), _iso(now or datetime.now(UTC))])
+                       [batch_id, batch.model_dump_json(), len(rows), _iso(now or now_utc())])
             if rows:
                 db.execute(f"UPDATE breadcrumbs SET batch_id = ? WHERE id IN ({','.join('?' * len(rows))})",
                            [batch_id, *[r["id"] for r in rows]])
@@ -226,7 +227,7 @@ class TrackUpload:
 def _mark_sent(db: sqlite_utils.Database, batch_id: str) -> None:
     with transaction(db):
         db.execute("UPDATE track_batches SET state = 'sent', sent_at = ? WHERE id = ?",
-                   [_iso(datetime.now(UTC)), batch_id])
+                   [_iso(now_utc()), batch_id])
         db.execute("DELETE FROM breadcrumbs WHERE batch_id = ?", [batch_id])
         db.execute("DELETE FROM duty_changes WHERE batch_id = ?", [batch_id])
         db.execute("DELETE FROM track_batches WHERE state = 'sent' AND id NOT IN "

@@ -15,6 +15,7 @@ import flet.fastapi as flet_fastapi
 from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Route
 
+from api_client.domain.clock import Clock
 from mobile.app import build_main
 from mobile.services.receipts import serve_path
 
@@ -28,10 +29,10 @@ MEDIA_TYPES = {
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
-def make_asgi_app(backend_url: str, data_dir: Path) -> Any:
+def make_asgi_app(backend_url: str, data_dir: Path, clock: Clock | None = None) -> Any:
     """The Flet web app mounted at '/': the officer's screens plus /receipts/<device>/<file>.pdf."""
     data_dir = Path(data_dir)
-    main = build_main(backend_url, data_dir, per_device=True)
+    main = build_main(backend_url, data_dir, per_device=True, clock=clock)
     app = flet_fastapi.app(
         main,
         no_cdn=True,

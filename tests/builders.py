@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from api_client.domain.clock import now_utc, today_vn
 from api_client.domain.codes import make_dossier_code
 from backend.db.changes import next_seq
 from backend.db.schema import catalogues, citizens, dossiers, officer_units, officers, units, visits
@@ -26,7 +27,7 @@ _HASHES: dict[str, str] = {}
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat()
+    return now_utc().isoformat()
 
 
 def _hash(password: str) -> str:
@@ -119,7 +120,7 @@ def dossier(conn: Connection, citizen_id: int, unit_id: int, procedure_code: str
             appointment_at: str | None = None, **extra: Any) -> int:
     """Insert a dossier (status 1 for a pickup, 9 for a delivery) with a proper dossier code."""
     unit_code = conn.execute(select(units.c.code).where(units.c.id == unit_id)).scalar_one()
-    code = make_dossier_code(unit_code, date.today(), next(_counter) % 9999 + 1)
+    code = make_dossier_code(unit_code, today_vn(), next(_counter) % 9999 + 1)
     values = dict(code=code, procedure_code=procedure_code, catalogue_version=catalogue_version,
                   citizen_id=citizen_id, unit_id=unit_id, hamlet_id=hamlet_id, status=status, channel=1,
                   return_method="home", registered_at=_now(), appointment_at=appointment_at,
@@ -139,7 +140,7 @@ def visit(conn: Connection, dossier_id: int, assignee_id: int | None, kind: str 
     d = conn.execute(select(dossiers).where(dossiers.c.id == dossier_id)).mappings().one()
     vid = int(conn.execute(insert(visits).values(
         kind=kind, dossier_id=dossier_id, citizen_id=d["citizen_id"], assignee_id=assignee_id,
-        unit_id=d["unit_id"], planned_date=planned_date or date.today().isoformat(), status=status,
+        unit_id=d["unit_id"], planned_date=planned_date or today_vn().isoformat(), status=status,
         attempts=0, catalogue_version=d["catalogue_version"], evidence={}, version=1, updated_at=_now(),
         seq=next_seq(conn)).returning(visits.c.id)).scalar_one())
     # keep the server's invariant: a received / returned dossier names the officer of its completed

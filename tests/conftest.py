@@ -18,6 +18,13 @@ Fixtures
   `.settings`, `.engine`, `.app`; every server is stopped at the end of the test.
 - `server`: a LiveServer on the `db_url` database (so tests using it run on SQLite and PostgreSQL).
 - `sqlite_server`: a LiveServer on SQLite only.
+- `seeded_server`: a LiveServer on SQLite holding the An Phú demo seeded at TEST_NOW.
+Databases are cloned, never rebuilt: SQLite servers start from a copy of a migrated (or seeded)
+template file made once per session (`sqlite_template`, `seeded_template`), PostgreSQL databases
+are created from a migrated template database (`pg_template`).
+- `clock` (autouse): every test runs on a `ShiftedClock` that reads `TEST_NOW` (testkit) when
+  the test starts and then runs on; it is bound for the test's code, and servers made with
+  `make_settings` share it. A test moves time with `clock.set(...)` / `clock.advance(...)`.
 Test data: tests/builders.py (`import builders`; `builders.world(engine)` builds a standard scenario).
 """
 
@@ -33,9 +40,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from testkit import LiveServer, free_port, make_settings, start_server
+from testkit import (
+    TEST_NOW,
+    LiveServer,
+    build_sqlite_template,
+    free_port,
+    make_settings,
+    start_server,
+    use_sqlite_template,
+)
 
+from api_client.domain.clock import ShiftedClock, using_clock
 from backend.config import Settings
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[ShiftedClock]:
+    """The test's business clock: starts at TEST_NOW, bound for the test and its servers."""
+    with using_clock(ShiftedClock(TEST_NOW)) as bound:
+        yield bound
 
 
 def _pg_bin_dir() -> Path | None:
@@ -88,13 +111,39 @@ def pg_cluster() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _create_database(base_url: str) -> str:
+def _create_database(base_url: str, template: str = "template0") -> str:
     import psycopg
 
     name = f"test_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY FILE_COPY')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
     return f"{base_url}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: str) -> str:
+    """Name of a migrated database on the cluster that each test's database is cloned from."""
+    from backend.db.engine import make_engine
+    from backend.db.migrations import migrate
+
+    url = _create_database(pg_cluster)
+    engine = make_engine(make_settings(Path(tempfile.mkdtemp(prefix="doorstep-pgtpl-")), url))
+    migrate(engine)
+    engine.dispose()  # a template database must have no open connections when it is cloned
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite database file that each SQLite test server starts from (a copy)."""
+    return build_sqlite_template(tmp_path_factory.mktemp("templates") / "migrated.db", seed=False)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The An Phú demo seeded once at TEST_NOW into a SQLite file (copied per test: seeding takes ~13 s)."""
+    with using_clock(ShiftedClock(TEST_NOW)):
+        return build_sqlite_template(tmp_path_factory.mktemp("templates") / "seeded.db", seed=True)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -103,7 +152,7 @@ def db_url(request: pytest.FixtureRequest) -> str | None:
     if request.param == "sqlite":
         return None
     base = request.getfixturevalue("pg_cluster")
-    return _create_database(base)
+    return _create_database(base, request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture
@@ -128,13 +177,25 @@ def live_server() -> Iterator[Callable[[Settings], LiveServer]]:
 
 
 @pytest.fixture
-def server(live_server: Callable[[Settings], LiveServer], tmp_path: Path, db_url: str | None) -> LiveServer:
+def server(live_server: Callable[[Settings], LiveServer], tmp_path: Path, db_url: str | None,
+           request: pytest.FixtureRequest) -> LiveServer:
     """A live server on a fresh database, once on SQLite and once on PostgreSQL."""
-    return live_server(make_settings(tmp_path, db_url))
+    settings = make_settings(tmp_path, db_url)
+    if db_url is None:
+        use_sqlite_template(settings, request.getfixturevalue("sqlite_template"))
+    return live_server(settings)
 
 
 @pytest.fixture
-def sqlite_server(live_server: Callable[[Settings], LiveServer], tmp_path: Path) -> LiveServer:
+def sqlite_server(live_server: Callable[[Settings], LiveServer], tmp_path: Path,
+                  sqlite_template: Path) -> LiveServer:
     """A live server on a fresh SQLite database."""
-    return live_server(make_settings(tmp_path, None))
+    return live_server(use_sqlite_template(make_settings(tmp_path, None), sqlite_template))
+
+
+@pytest.fixture
+def seeded_server(live_server: Callable[[Settings], LiveServer], tmp_path: Path,
+                  seeded_template: Path) -> LiveServer:
+    """A live SQLite server holding the An Phú demo data as seeded at TEST_NOW."""
+    return live_server(use_sqlite_template(make_settings(tmp_path, None), seeded_template))
 

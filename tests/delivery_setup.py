@@ -8,13 +8,11 @@ to today (the server plans it for the next working day after 15:00). Returns who
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from api_client import Client
+from api_client.domain.clock import today_vn
 from api_client.models import DossierPublic, VisitPublic
 from backend.seed import DEMO_OFFICERS, DEMO_PASSWORD
-
-VN = timezone(timedelta(hours=7))
 
 
 @dataclass
@@ -37,7 +35,7 @@ def ready_delivery(base_url: str, procedure: str, prefer_officer: str | None = N
     """Make a result of `procedure` ready and return its delivery visit (assigned, planned today)."""
     supervisors = [o.username for o in DEMO_OFFICERS if o.role == "supervisor"]
     officers = {_login(base_url, o.username).me().id: o.username for o in DEMO_OFFICERS}
-    today = datetime.now(VN).date().isoformat()
+    today = today_vn().isoformat()
     candidates = []
     for name in supervisors:
         sup = _login(base_url, name)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
+from api_client.domain.clock import now_utc
 from api_client.domain.signature import encode_strokes
 
 SIGNATURE = {"width": 300, "height": 120, "signer_name": "Nguyễn Văn An",
@@ -13,7 +13,7 @@ SIGNATURE = {"width": 300, "height": 120, "signer_name": "Nguyễn Văn An",
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat()
+    return now_utc().isoformat()
 
 
 def _gps() -> dict[str, Any]:

@@ -6,6 +6,7 @@ Import from test modules as `from testkit import LiveServer, make_settings, TEST
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -17,10 +18,14 @@ import httpx
 import uvicorn
 from sqlalchemy import Engine
 
+from api_client.domain.clock import current_clock, vn_instant
 from backend.app import create_app
 from backend.config import Settings
 
 TEST_SECRET = "test-secret-key-not-for-production"
+# The instant every test starts at unless it pins its own: Tuesday 10 March 2026, 09:30 in
+# Vietnam, a working day with the whole office day ahead. Tests never read the machine's date.
+TEST_NOW = vn_instant(2026, 3, 10, 9, 30)
 
 
 def free_port() -> int:
@@ -31,9 +36,9 @@ def free_port() -> int:
 
 
 def make_settings(tmp_path: Path, database_url: str | None, **overrides: Any) -> Settings:
-    """Settings for a test server: fixed secret, no web UI, data under tmp_path."""
+    """Settings for a test server: fixed secret, no web UI, data under tmp_path, the test's clock."""
     values: dict[str, Any] = {"data_dir": tmp_path / "data", "database_url": database_url,
-                              "secret_key": TEST_SECRET, "web_ui": False}
+                              "secret_key": TEST_SECRET, "web_ui": False, "clock": current_clock()}
     values.update(overrides)
     return Settings(**values)
 
@@ -59,6 +64,45 @@ class LiveServer:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self.engine.dispose()
+
+
+def sqlite_file(settings: Settings) -> Path:
+    """Where a SQLite test server keeps its database (Settings' default for no DATABASE_URL)."""
+    return Path(settings.data_dir) / "doorstep.db"
+
+
+def build_sqlite_template(path: Path, seed: bool) -> Path:
+    """A migrated (and, with `seed`, demo-seeded) SQLite file that tests copy instead of rebuilding.
+
+    Migrating takes ~0.2 s and seeding the demo ~13 s; a copy takes milliseconds. The seed uses
+    the bound clock, so call this inside the test clock (the `clock` fixture is bound).
+    """
+    from backend.db.engine import make_engine
+    from backend.db.migrations import migrate
+    from backend.seed import seed_demo
+
+    settings = make_settings(path.parent / f"{path.stem}-build", None)
+    engine = make_engine(settings)
+    migrate(engine)
+    if seed:
+        seed_demo(engine)
+    engine.dispose()
+    src = sqlite_file(settings)
+    import sqlite3
+
+    with sqlite3.connect(src) as conn:  # fold the WAL into the main file before copying it
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, path)
+    return path
+
+
+def use_sqlite_template(settings: Settings, template: Path) -> Settings:
+    """Give a not-yet-started SQLite test server a copy of `template` as its database."""
+    target = sqlite_file(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    return settings
 
 
 def start_server(settings: Settings) -> LiveServer:

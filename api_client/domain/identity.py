@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .clock import today_vn
+
 # Province codes of birth registration, 001-096 (not every number in the range is used,
 # but the brief only publishes the range, so we accept the range).
 _PROVINCE_MIN, _PROVINCE_MAX = 1, 96
@@ -19,7 +21,7 @@ class IdentityError(ValueError):
     """A citizen ID or phone number broke a rule; the message is Vietnamese-first."""
 
 
-def check_citizen_id(value: str, birth_date: date | None = None) -> str:
+def check_citizen_id(value: str, birth_date: date | None = None, today: date | None = None) -> str:
     """Return the normalised 12-digit citizen ID or raise IdentityError saying which rule failed."""
     digits = re.sub(r"[\s.-]", "", value or "")
     if not digits.isdigit() or len(digits) != 12:
@@ -36,7 +38,7 @@ def check_citizen_id(value: str, birth_date: date | None = None) -> str:
             f"Số căn cước ứng với năm sinh {birth_year}, không khớp ngày sinh {birth_date:%d/%m/%Y} "
             "(ID does not match the date of birth)"
         )
-    if birth_year > date.today().year:
+    if birth_year > (today or today_vn()).year:
         raise IdentityError(
             "Chữ số thế kỷ/giới tính và năm sinh cho ra năm sinh trong tương lai "
             "(century digit gives a future birth year)"

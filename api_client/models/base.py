@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..domain.clock import now_utc
+
 # Timestamps from phones: clocks can be wrong, but not absurdly so.
 EARLIEST_TIMESTAMP = datetime(2020, 1, 1, tzinfo=UTC)
 MAX_CLOCK_AHEAD = timedelta(days=2)
@@ -29,7 +31,7 @@ def _plausible_time(value: datetime) -> datetime:
         raise ValueError("Thời điểm phải có múi giờ (timestamp needs a timezone)")
     if value < EARLIEST_TIMESTAMP:
         raise ValueError("Thời điểm trước năm 2020 là không hợp lý (timestamp before 2020)")
-    if value > datetime.now(UTC) + MAX_CLOCK_AHEAD:
+    if value > now_utc() + MAX_CLOCK_AHEAD:  # the server binds its clock per request
         raise ValueError(
             "Thời điểm ở tương lai, kiểm tra đồng hồ điện thoại (timestamp in the future)"
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 
+from ..domain.clock import now_utc
 from ..domain.track import MAX_POINTS, TrackFormatError, TrackPoint, decode_points
 from .base import MAX_CLOCK_AHEAD, DeviceTime, PublicModel, RequestModel
 
@@ -40,7 +40,7 @@ class TrackBatch(RequestModel):
                 points = decode_points(self.t0, self.points)
             except TrackFormatError as exc:
                 raise ValueError(str(exc)) from exc
-            if points and points[-1].at > datetime.now(UTC) + MAX_CLOCK_AHEAD:
+            if points and points[-1].at > now_utc() + MAX_CLOCK_AHEAD:
                 raise ValueError("Điểm cuối ở tương lai, kiểm tra đồng hồ điện thoại "
                                  "(last point in the future)")
         return self

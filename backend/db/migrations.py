@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
+
+from api_client.domain.clock import now_utc
 
 from .schema import (
     apologies,
@@ -139,6 +140,6 @@ def migrate(engine: Engine) -> list[int]:
                 continue
             step(conn)
             conn.execute(insert(schema_migrations).values(
-                version=version, name=name, applied_at=datetime.now(UTC).isoformat()))
+                version=version, name=name, applied_at=now_utc().isoformat()))
             applied_now.append(version)
     return applied_now

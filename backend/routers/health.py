@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from ..deps import EngineDep
 from ..errors import ApiError
+from ..services.clock import now_iso
 
 router = APIRouter(tags=["health"])
 
@@ -23,10 +24,14 @@ def app_version() -> str:
 
 @router.get("/health")
 def health(engine: EngineDep) -> dict[str, str]:
-    """{"status": "ok", "database": "sqlite"|"postgresql", "version"}; 503 if the database is down."""
+    """{"status": "ok", "database", "version", "server_time"}; 503 if the database is down.
+
+    `server_time` is the server's business clock: phones compare it with their own.
+    """
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         raise ApiError(503, "database_unavailable", "Cơ sở dữ liệu không phản hồi (database down)") from exc
-    return {"status": "ok", "database": engine.dialect.name, "version": app_version()}
+    return {"status": "ok", "database": engine.dialect.name, "version": app_version(),
+            "server_time": now_iso()}

@@ -14,7 +14,7 @@ from ..db.schema import officer_units, officers, units
 from ..errors import ApiError
 from ..security import hash_password, make_token, verify_password
 from .access import unit_scope
-from .clock import now_iso
+from .clock import now_iso, now_utc
 from .views import officer_public
 
 BAD_LOGIN = "Sai tên đăng nhập hoặc mật khẩu (wrong username or password)"
@@ -36,7 +36,8 @@ def login(engine: Engine, settings: Settings, body: LoginRequest) -> TokenPublic
         if not row["active"]:
             raise ApiError(401, "inactive", "Tài khoản đã bị khóa (account disabled)")
         officer = officer_public(conn, row)
-    token, exp = make_token(settings.secret_key or "", officer.id, settings.token_ttl_hours * 3600)
+    token, exp = make_token(settings.secret_key or "", officer.id, settings.token_ttl_hours * 3600,
+                            now=now_utc().timestamp())
     return TokenPublic(access_token=token, expires_at=datetime.fromtimestamp(exp, UTC).isoformat(),
                        officer=officer)
 

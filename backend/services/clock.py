@@ -1,15 +1,16 @@
-"""Server time: everything is stored as ISO-8601 UTC; the commune works in Vietnam time (UTC+7)."""
+"""Server time: everything is stored as ISO-8601 UTC; the commune works in Vietnam time (UTC+7).
+
+The clock itself lives in `api_client.domain.clock`; `create_app` binds the app's clock for every
+request, so these helpers read whatever clock the running app (or a test) was given.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
+from api_client.domain.clock import VN_TZ, now_utc, today_vn, vn_date
 
-
-def now_utc() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
+__all__ = ["VN_TZ", "iso", "local_date", "now_iso", "now_utc", "parse_iso", "today_vn"]
 
 
 def iso(value: datetime) -> str:
@@ -30,9 +31,4 @@ def parse_iso(value: str) -> datetime:
 
 def local_date(value: datetime) -> date:
     """The calendar day in Vietnam for an instant."""
-    return value.astimezone(VN_TZ).date()
-
-
-def today_vn() -> date:
-    """Today's calendar day in Vietnam (the commune's working day)."""
-    return local_date(now_utc())
+    return vn_date(value)

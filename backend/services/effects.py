@@ -230,7 +230,7 @@ def _on_time(done_at: datetime, dossier: dict[str, Any]) -> bool | None:
     due = dossier.get("original_appointment_at") or dossier["appointment_at"]
     if not due:
         return None
-    outcome = outcome_of(done_at, parse_iso(due).astimezone(VN_TZ), dossier["supplement_requests"])
+    outcome = outcome_of(done_at, parse_iso(due), dossier["supplement_requests"])
     return outcome != Outcome.LATE
 
 

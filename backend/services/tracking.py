@@ -26,7 +26,7 @@ from api_client.models import (
 from ..db.schema import citizens, dossiers, handover_items, handovers, visits
 from ..errors import not_found
 from .access import can_see_dossier
-from .clock import VN_TZ, parse_iso
+from .clock import parse_iso
 from .custody import DESK_NAME, officer_names
 from .dossiers import DOSSIER_NOT_FOUND
 from .letters import procedure_of
@@ -39,7 +39,7 @@ def _outcome(at: str, due: str | None, supplements: int) -> Outcome | None:
     if not due:
         return None
     # compare calendar days in commune time, as the appointment slip does
-    return outcome_of(parse_iso(at).astimezone(VN_TZ), parse_iso(due).astimezone(VN_TZ), supplements)
+    return outcome_of(parse_iso(at), parse_iso(due), supplements)
 
 
 def _handover_rows(conn: Connection, dossier_id: int, due: str | None,

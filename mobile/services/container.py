@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
+from api_client.domain.clock import Clock, SystemClock, vn_date
 from mobile import store
 
 from .auth import AuthService
@@ -32,26 +34,33 @@ class Services:
         photos: PhotoService,
         receipts_url_prefix: str | None = None,
         sync_interval_s: float | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        self.clock: Clock = clock or SystemClock()
         self.store_dir = Path(store_dir)
         self.db = store.open_store(self.store_dir)
         self.backend_url = backend_url
         self.location = location
         self.photos = photos
         interval = sync_interval_s or float(os.environ.get("DOORSTEP_SYNC_INTERVAL", "30"))
-        self.sync = SyncService(self.db, self.store_dir, interval_s=interval)
+        self.sync = SyncService(self.db, self.store_dir, interval_s=interval, clock=self.clock)
         self.auth = AuthService(self.db, backend_url)
         self.receipts = ReceiptStore(self.store_dir / "receipts", receipts_url_prefix)
-        self.route = RouteService(self.db, location, receipt_url=self.receipts.url)
-        self.duty = DutyService(self.db, location, on_changed=self.sync.request)
+        self.route = RouteService(self.db, location, receipt_url=self.receipts.url, clock=self.clock)
+        self.duty = DutyService(self.db, location, on_changed=self.sync.request, clock=self.clock)
         self.sync.on_synced(lambda report: self.duty.refresh())  # sent points leave the count
-        self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request)
+        self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request,
+                                    clock=self.clock)
         self.delivery = DeliveryService(
-            self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request
+            self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request, clock=self.clock
         )
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
-        self.supervision = SupervisionService(self.db, backend_url, self.receipts)
+        self.supervision = SupervisionService(self.db, backend_url, self.receipts, clock=self.clock)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)
+
+    def today(self) -> date:
+        """Today's date in Vietnam by this device's clock (the officer's working day)."""
+        return vn_date(self.clock.now())
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 from pydantic import ValidationError
 
 from api_client.documents.letters import LetterError, letter_title, render_letter
+from api_client.domain.clock import Clock
 from api_client.domain.identity import IdentityError, check_citizen_id
 from api_client.models import DeliveryCompleted, DeliveryPayload
 from mobile import qr_reader, store
@@ -18,7 +18,6 @@ from mobile import qr_reader, store
 from .flow import BankAccount, FlowError, FlowRules
 from .models import Draft, VisitDetail
 from .receipts import ReceiptInfo, ReceiptStore
-from .route import VN_TZ
 
 STEPS = ("recipient", "receipt_code", "fee", "handover", "signature", "gps")
 DONE_STEP = len(STEPS)  # shown after completion
@@ -43,8 +42,9 @@ class DeliveryService(FlowRules):
         documents: ReceiptStore,
         bank: BankAccount | None = None,
         on_recorded: Any = None,
+        clock: Clock | None = None,
     ) -> None:
-        super().__init__(db, bank, on_recorded)
+        super().__init__(db, bank, on_recorded, clock)
         self.documents = documents  # letters are served like receipts
 
     steps = STEPS
@@ -155,7 +155,7 @@ class DeliveryService(FlowRules):
         if existing:
             return existing
         commune = _commune(detail.unit_name)
-        today = datetime.now(VN_TZ).date()
+        today = self.today()
         values = {
             "citizen_names": detail.row.citizen_name,
             "commune": commune,
@@ -219,7 +219,7 @@ class DeliveryService(FlowRules):
             event = DeliveryCompleted(
                 id=uuid.uuid4(),
                 visit_id=draft.visit_id,
-                occurred_at=datetime.now(UTC),
+                occurred_at=self.now(),
                 payload=DeliveryPayload.model_validate(payload),
             )
         except ValidationError as exc:

@@ -11,13 +11,13 @@ from datetime import date, datetime
 import sqlite_utils
 
 from api_client.client import Client
+from api_client.domain.clock import VN_TZ
 from api_client.domain.lifecycle import ALLOWED_MOVES, DossierStatus
 from api_client.models import ApologyPublic, DossierPublic, VisitPublic
 from api_client.models.visits import OPEN_VISIT_STATUSES
 
 from .api import OnlineService, make_client
 from .receipts import ReceiptInfo, ReceiptStore
-from .route import VN_TZ
 from .supervision import SupervisionError, SupervisionOffline
 
 DESK_PAGE = 20  # rows a page, as on the at-risk lists

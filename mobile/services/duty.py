@@ -21,6 +21,7 @@ from datetime import UTC
 
 import sqlite_utils
 
+from api_client.domain.clock import Clock, SystemClock
 from mobile import tracking
 from mobile.tracking import BreadcrumbRecorder, Offer, TrackingConfig
 
@@ -63,8 +64,10 @@ class DutyService:
         interval_s: float | None = None,
         config: TrackingConfig | None = None,
         on_changed: Callable[[], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
+        self.clock: Clock = clock or SystemClock()
         self.location = location
         self.interval_s = interval_s if interval_s is not None else interval_from_env()
         # the recorder's spacing follows the loop's period; distance and accuracy keep its defaults
@@ -76,7 +79,7 @@ class DutyService:
             batch_max_points=base.batch_max_points,
         )
         # the loop hands fixes over with `offer`: the recorder never calls the GPS itself
-        self.recorder = BreadcrumbRecorder(db, lambda: None, self.config)
+        self.recorder = BreadcrumbRecorder(db, lambda: None, self.config, clock=self.clock.now)
         self.on_changed = on_changed  # e.g. ask for a sync so supervisors see the duty change
         self.state = DutyState()
         self._task: asyncio.Task[None] | None = None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
+from api_client.domain.clock import Clock, SystemClock, vn_date
 from api_client.domain.geo import gps_warnings, haversine_m
 from api_client.domain.signature import signature_problem
+from api_client.domain.timeliness import add_working_days
 from mobile import store
 from mobile.media import resize_photo
 from mobile.store.blobs import StagedBlob, stage_blob
@@ -48,10 +51,25 @@ class FlowRules:
         db: sqlite_utils.Database,
         bank: BankAccount | None = None,
         on_recorded: Callable[[], Any] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
         self.bank = bank
         self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
+        self.clock: Clock = clock or SystemClock()
+
+    # -- time ---------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The current instant by the device's clock (UTC)."""
+        return self.clock.now()
+
+    def today(self) -> date:
+        """Today's date in Vietnam (where the commune's days are counted)."""
+        return vn_date(self.clock.now())
+
+    def next_working_day(self) -> str:
+        """The default proposed date for a new visit: the next working day after today, ISO."""
+        return add_working_days(self.today() + timedelta(days=1), 0).isoformat()
 
     # -- drafts -------------------------------------------------------------------------
     def existing_draft(self, visit_id: int) -> Draft | None:

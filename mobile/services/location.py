@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 import flet as ft
+
+from api_client.domain.clock import Clock, SystemClock
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class LocationService(Protocol):
 class GeolocatorLocationService:
     """flet_geolocator on the page; every call wrapped in asyncio.wait_for (headless browsers hang)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
         self._geo = None
+        self.clock: Clock = clock or SystemClock()
 
     def _geolocator(self):
         if self._geo is None:
@@ -76,15 +79,16 @@ class GeolocatorLocationService:
             lat=float(pos.latitude),
             lon=float(pos.longitude),
             accuracy_m=round(acc, 1),
-            device_time=datetime.now(UTC),
+            device_time=self.clock.now(),
         )
 
 
 class FixedLocationService:
     """A fixed answer (or failure): for tests and for desktops without GPS."""
 
-    def __init__(self, fix: Fix | None = None, error: str | None = None) -> None:
+    def __init__(self, fix: Fix | None = None, error: str | None = None, clock: Clock | None = None) -> None:
         self.fix, self.error = fix, error
+        self.clock: Clock = clock or SystemClock()
         self.calls = 0
 
     async def current_fix(self, timeout_s: float = 15.0) -> Fix:
@@ -92,7 +96,7 @@ class FixedLocationService:
         self.calls += 1
         if self.fix is None:
             raise LocationError(self.error or "Hết thời gian chờ GPS (GPS timeout)")
-        return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, datetime.now(UTC))
+        return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, self.clock.now())
 
 
 def page_is_web(page: ft.Page) -> bool:

@@ -6,13 +6,14 @@ import os
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlite_utils
 from pydantic import ValidationError
 
+from api_client.domain.clock import VN_TZ, Clock
 from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
-from api_client.domain.timeliness import add_working_days, appointment_for
+from api_client.domain.timeliness import appointment_for
 from api_client.models import (
     FailedPayload,
     PickupCompleted,
@@ -29,7 +30,6 @@ from mobile.receipt import RETURN_PLACES, ReceiptData
 from .flow import BankAccount, FlowError, FlowRules
 from .models import Draft, VisitDetail
 from .receipts import ReceiptInfo, ReceiptStore
-from .route import VN_TZ
 
 STEPS = ("identify", "checklist", "photos", "form", "fee", "signature", "gps")
 RECEIPT_STEP = len(STEPS)  # shown after completion
@@ -57,16 +57,6 @@ def parse_date(value: str) -> date | None:
     return None
 
 
-def vn_now() -> datetime:
-    """Now in Vietnam time."""
-    return datetime.now(VN_TZ)
-
-
-def next_working_day() -> str:
-    """The default proposed date for a new visit."""
-    return add_working_days(vn_now().date() + timedelta(days=1), 0).isoformat()
-
-
 class PickupService(FlowRules):
     """Everything the pickup, supplement and failed-visit screens do besides drawing."""
 
@@ -76,8 +66,9 @@ class PickupService(FlowRules):
         receipts: ReceiptStore,
         bank: BankAccount | None = None,
         on_recorded=None,
+        clock: Clock | None = None,
     ) -> None:
-        super().__init__(db, bank, on_recorded)
+        super().__init__(db, bank, on_recorded, clock)
         self.receipts = receipts
 
     steps = STEPS
@@ -237,7 +228,7 @@ class PickupService(FlowRules):
             or (detail.catalogue.version if detail.catalogue else 1),
             "pages": int(data.get("pages") or 1),
         }
-        occurred = datetime.now(UTC)
+        occurred = self.now()
         try:
             event = PickupCompleted(
                 id=uuid.uuid4(),
@@ -307,7 +298,7 @@ class PickupService(FlowRules):
         event = SupplementRequested(
             id=uuid.uuid4(),
             visit_id=detail.row.visit_id,
-            occurred_at=datetime.now(UTC),
+            occurred_at=self.now(),
             payload=SupplementPayload(missing=missing, note=note.strip(), proposed_date=pd),
         )
         return self._record(event)
@@ -325,17 +316,16 @@ class PickupService(FlowRules):
         event = VisitFailed(
             id=uuid.uuid4(),
             visit_id=visit_id,
-            occurred_at=datetime.now(UTC),
+            occurred_at=self.now(),
             payload=FailedPayload(reason=reason, note=(note or "").strip() or None, proposed_date=pd),
         )
         return self._record(event)
 
-    @staticmethod
-    def _future_date(value: str | None, errors: dict[str, str]) -> str | None:
+    def _future_date(self, value: str | None, errors: dict[str, str]) -> str | None:
         if not (value or "").strip():
             return None
         d = parse_date(value or "")
-        if d is None or d < vn_now().date():
+        if d is None or d < self.today():
             errors["date"] = "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ."
             return None
         return d.isoformat()

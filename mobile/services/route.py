@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
+from api_client.domain.clock import Clock, SystemClock, vn_date
 from api_client.domain.geo import haversine_m
 from api_client.domain.text import fold
 from api_client.models import CataloguePublic, VisitPublic
@@ -16,13 +16,7 @@ from mobile.routing import Stop, plan_route
 from .location import LocationError, LocationService
 from .models import Attempt, VisitDetail, VisitRow
 
-VN_TZ = timezone(timedelta(hours=7))  # Vietnam has no daylight saving time
 OPEN = ("planned", "en_route")
-
-
-def vn_today() -> str:
-    """Today's date in Vietnam (the officer's working day), ISO."""
-    return datetime.now(VN_TZ).date().isoformat()
 
 
 class RouteService:
@@ -34,8 +28,10 @@ class RouteService:
     (`reorder`, no SQL at all).
     """
 
-    def __init__(self, db: sqlite_utils.Database, location: LocationService, receipt_url=None) -> None:
+    def __init__(self, db: sqlite_utils.Database, location: LocationService, receipt_url=None,
+                 clock: Clock | None = None) -> None:
         self.db = db
+        self.clock: Clock = clock or SystemClock()
         self.location = location
         self.last_position: tuple[float, float] | None = None
         self._receipt_url = receipt_url  # callable(visit_id) -> str | None
@@ -52,8 +48,8 @@ class RouteService:
         self._catalogues.clear()  # a pull may have brought a corrected catalogue version
 
     def today(self) -> str:
-        """The working day shown on the route."""
-        return vn_today()
+        """The working day shown on the route: today in Vietnam by the device's clock, ISO."""
+        return vn_date(self.clock.now()).isoformat()
 
     async def locate(self, timeout_s: float = 8.0) -> tuple[float, float] | None:
         """The officer's position for ordering and distances; None when GPS is unavailable."""

@@ -8,12 +8,13 @@ import asyncio
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlite_utils
 
 from api_client.client import Client, Page
+from api_client.domain.clock import Clock, SystemClock, vn_date
 from api_client.models import (
     AtRiskDossier,
     Board,
@@ -30,7 +31,6 @@ from mobile import store
 from .api import OnlineService, make_client
 from .observable import Observable
 from .receipts import ReceiptInfo, ReceiptStore
-from .route import VN_TZ
 
 AT_RISK_KINDS = ("due_today", "overdue", "unassigned", "repeatedly_failed")
 AT_RISK_PAGE = 20  # rows a page: a supervisor ticks a handful at a time, never hundreds
@@ -106,8 +106,10 @@ class SupervisionService(OnlineService):
         documents: ReceiptStore,
         client_factory: Callable[..., Client] = make_client,
         refresh_s: float | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
+        self.clock: Clock = clock or SystemClock()
         self.backend_url = backend_url
         self.documents = documents
         self._client_factory = client_factory
@@ -152,7 +154,7 @@ class SupervisionService(OnlineService):
         except SupervisionError as exc:
             st.offline, st.error = False, exc.detail
         else:
-            st.board, st.loaded_at, st.offline, st.error = board, datetime.now(UTC), False, ""
+            st.board, st.loaded_at, st.offline, st.error = board, self.clock.now(), False, ""
             if st.selected_id is not None:
                 st.track = track
         finally:
@@ -272,7 +274,7 @@ class SupervisionService(OnlineService):
             res = await self._call(lambda api: api.assign_visits(visit_ids, officer_id))
             out.assigned = len(res.assigned)
             out.failed += [f"{f.visit_id}: {f.detail}" for f in res.failed]
-        today = datetime.now(VN_TZ).date().isoformat()  # plans are Vietnam days
+        today = vn_date(self.clock.now()).isoformat()  # plans are Vietnam days
         for d in dossiers:
             if d.open_visit_id:
                 continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from api_client.domain.clock import Clock, SystemClock
 from mobile import store
 from mobile.store import outbox
 from mobile.sync import SyncEngine, SyncReport, session_client_factory
@@ -56,8 +57,10 @@ def _plain_error(report: SyncReport) -> str | None:
 class SyncService:
     """Runs SyncEngine.run_once() on a worker thread with its own SQLite connection (WAL)."""
 
-    def __init__(self, db: sqlite_utils.Database, store_dir: Path, interval_s: float = 30.0) -> None:
+    def __init__(self, db: sqlite_utils.Database, store_dir: Path, interval_s: float = 30.0,
+                 clock: Clock | None = None) -> None:
         self.db = db  # the UI's connection: counts only
+        self.clock: Clock = clock or SystemClock()
         self.store_dir = store_dir
         self.interval_s = interval_s
         self.state = SyncState()
@@ -70,7 +73,7 @@ class SyncService:
         if self._engine is None:
             # a second connection: the engine's transactions never interleave with the UI's
             db = store.open_store(self.store_dir)
-            self._engine = SyncEngine(db, session_client_factory(db, timeout=15.0))
+            self._engine = SyncEngine(db, session_client_factory(db, timeout=15.0), clock=self.clock.now)
         return self._engine
 
     def on_synced(self, cb: Callable[[SyncReport], None]) -> None:

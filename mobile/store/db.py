@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
+
+from api_client.domain.clock import now_utc
 
 DB_FILENAME = "doorstep.db"
 MEMORY = ":memory:"
@@ -211,7 +212,7 @@ def data_generation(db: sqlite_utils.Database) -> int:
 
 def now_iso() -> str:
     """Current UTC time as ISO-8601 (what every timestamp column of the store holds)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return now_utc().isoformat(timespec="seconds")
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from api_client.domain.clock import now_utc
 from api_client.models import OfficerPublic, TokenPublic
 
 from .db import now_iso, transaction
@@ -30,7 +31,7 @@ class Session:
             return True
         if expires.tzinfo is None:
             expires = expires.replace(tzinfo=UTC)
-        return (now or datetime.now(UTC)) >= expires
+        return (now or now_utc()) >= expires
 
 
 def save_session(db: sqlite_utils.Database, token: TokenPublic, backend_url: str) -> Session:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 import sqlite_utils
@@ -28,6 +28,7 @@ from api_client import (
     RetryPolicy,
     ValidationError,
 )
+from api_client.domain.clock import SystemClock
 from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
 from mobile.store import blobs, cache, outbox, overrides, sync_state
@@ -100,7 +101,7 @@ class SyncEngine:
         *,
         batch_size: int = PUSH_BATCH,
         pull_limit: int | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = SystemClock().now,
     ) -> None:
         self.db = db
         self._client_source = client

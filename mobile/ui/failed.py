@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile.services.pickup import FlowError, next_working_day
+from mobile.services.pickup import FlowError
 from mobile.ui.context import ViewContext
 from mobile.ui.theme import back_button, big_button, error_text, title
 
@@ -20,7 +20,8 @@ class FailedView:
         self.reason: str | None = None
         self.reasons = ft.Row(wrap=True)
         self.note = ft.TextField(label=ctx.t("fail_note"), multiline=True, key="fail-note")
-        self.date = ft.TextField(label=ctx.t("proposed_date"), value=next_working_day(), key="fail-date")
+        self.date = ft.TextField(label=ctx.t("proposed_date"), value=ctx.services.pickup.next_working_day(),
+                                 key="fail-date")
         self.error = error_text()
 
     def build(self) -> ft.Control:

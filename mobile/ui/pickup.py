@@ -8,7 +8,7 @@ import flet as ft
 
 from api_client.models import FeeKind, Procedure
 from mobile.receipt import qr_png
-from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError, next_working_day
+from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError
 from mobile.ui.context import ViewContext
 from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, StepFlow, photo_box
 from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link
@@ -130,7 +130,7 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
             label=t("supplement_note"), value=f"Cần bổ sung: {names}", multiline=True, key="supplement-note"
         )
         self._sup_date = ft.TextField(
-            label=t("proposed_date"), value=next_working_day(), key="supplement-date"
+            label=t("proposed_date"), value=self.ctx.services.pickup.next_working_day(), key="supplement-date"
         )
         return ft.Container(
             border=ft.Border.all(2, WARN),

@@ -34,7 +34,7 @@ def fmt_time(iso: str | None) -> str:
     """An ISO timestamp from the server (UTC) as Vietnam time '26/11/2026 22:56'."""
     from datetime import datetime
 
-    from mobile.services.route import VN_TZ
+    from api_client.domain.clock import VN_TZ
 
     if not iso:
         return ""

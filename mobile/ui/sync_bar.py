@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import flet as ft
 
+from api_client.domain.clock import vn_time
 from mobile.ui.context import ViewContext
 from mobile.ui.theme import DANGER, OK, TOUCH, WARN
 
@@ -12,13 +15,11 @@ def _short_time(iso: str | None) -> str:
     if not iso:
         return ""
     # the store keeps UTC ISO strings; officers read local time (UTC+7, no DST in Vietnam)
-    from datetime import datetime, timedelta, timezone
-
     try:
         dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso
-    return dt.astimezone(timezone(timedelta(hours=7))).strftime("%H:%M %d/%m")
+    return vn_time(dt).strftime("%H:%M %d/%m")
 
 
 class SyncBar:

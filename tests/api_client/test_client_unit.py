@@ -6,7 +6,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 
 import httpx
@@ -27,6 +27,7 @@ from api_client import (
     ServerError,
     ValidationError,
 )
+from api_client.domain.clock import now_utc
 from api_client.retry import parse_retry_after
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -56,7 +57,7 @@ def test_get_retries_503_with_exponential_backoff_then_succeeds() -> None:
 
 
 def test_retry_after_seconds_and_http_date_are_honoured() -> None:
-    when = datetime.now(UTC) + timedelta(seconds=20)
+    when = now_utc() + timedelta(seconds=20)
     answers = [httpx.Response(429, headers={"Retry-After": "7"}, json={"detail": "slow"}),
                httpx.Response(429, headers={"Retry-After": format_datetime(when, usegmt=True)},
                               json={"detail": "slow"}),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
+from api_client.domain.clock import now_utc
 from api_client.domain.signature import encode_strokes
 
 
 def now() -> str:
     """Now as ISO UTC."""
-    return datetime.now(UTC).isoformat()
+    return now_utc().isoformat()
 
 
 def signature() -> dict[str, Any]:

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import builders
 import httpx
 from sqlalchemy import update
-from testkit import LiveServer
+from testkit import TEST_NOW, LiveServer
 
+from api_client.domain.clock import vn_date
 from api_client.domain.track import TrackPoint, encode_points
 from backend.db.schema import visits
 
-VN = timezone(timedelta(hours=7))
-D = datetime.now(VN).date() - timedelta(days=2)
+D = vn_date(TEST_NOW) - timedelta(days=2)  # two days before the pinned "today"
 Clients = Callable[[str | None], httpx.Client]
 LEG_M = 1111.95  # 0.01° of latitude on the 6,371 km sphere
 

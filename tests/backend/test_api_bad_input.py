@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import builders
 import dbstate
@@ -13,6 +12,8 @@ import eventkit
 import httpx
 import pytest
 from testkit import LiveServer
+
+from api_client.domain.clock import now_utc
 
 Clients = Callable[[str | None], httpx.Client]
 
@@ -53,7 +54,7 @@ def _broken(world: builders.World) -> list[tuple[dict, str]]:
     ev["payload"]["gps"]["fix"]["lon"] = -181
     cases.append((ev, "lon"))
     cases.append((eventkit.pickup(vid, idn, occurred_at="1999-06-01T10:00:00+07:00"), "trước năm 2020"))
-    next_year = datetime.now(UTC).replace(year=datetime.now(UTC).year + 1).isoformat()
+    next_year = now_utc().replace(year=now_utc().year + 1).isoformat()
     cases.append((eventkit.pickup(vid, idn, occurred_at=next_year), "tương lai"))
     ev = eventkit.pickup(vid, idn)
     ev["payload"]["signature"]["strokes"] = ""

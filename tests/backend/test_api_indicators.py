@@ -13,25 +13,25 @@ Y: one completed pickup by c, one dossier returned on time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import builders
 import httpx
 import pytest
 from sqlalchemy import update
-from testkit import LiveServer
+from testkit import TEST_NOW, LiveServer
 
+from api_client.domain.clock import VN_TZ, vn_date
 from backend.db.schema import visits
 
-VN = timezone(timedelta(hours=7))
-D = datetime.now(VN).date() - timedelta(days=2)
+D = vn_date(TEST_NOW) - timedelta(days=2)  # two days before the pinned "today"
 Clients = Callable[[str | None], httpx.Client]
 
 
 def vn(day: date, hh: int, mm: int = 0) -> str:
     """A Vietnam wall-clock time stored as ISO UTC."""
-    return datetime.combine(day, time(hh, mm), tzinfo=VN).astimezone(UTC).isoformat()
+    return datetime.combine(day, time(hh, mm), tzinfo=VN_TZ).astimezone(UTC).isoformat()
 
 
 def _visit(

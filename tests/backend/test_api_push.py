@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import builders
 import dbstate
@@ -13,9 +13,9 @@ import httpx
 from sqlalchemy import select
 from testkit import LiveServer
 
+from api_client.domain.clock import today_vn
 from api_client.domain.timeliness import add_working_days
 from backend.db.schema import dossier_status_log, visits
-from backend.services.clock import VN_TZ
 
 Clients = Callable[[str | None], httpx.Client]
 
@@ -168,7 +168,7 @@ def test_supplement_failed_and_delivery_effects(server: LiveServer, world: build
     assert fail["visit"]["status"] == "failed" and fail["visit"]["attempts"] == 1
     assert fail["visit"]["failure_reason"] == "nobody_home"
     # the default new date is the next working day of the commune's calendar (Vietnam time)
-    vn_today = datetime.now(VN_TZ).date()
+    vn_today = today_vn()
     expected = add_working_days(vn_today + timedelta(days=1), 0).isoformat()
     assert fail["visit"]["proposed_date"] == expected
     with server.engine.connect() as conn:
@@ -181,7 +181,7 @@ def test_supplement_failed_and_delivery_effects(server: LiveServer, world: build
     (dl,) = push(a, eventkit.delivery(world.visits["delivery_a"], dossier["code"], world.citizen_ids["binh"]))
     assert dl["status"] == "applied", dl
     assert dl["dossier"]["status"] == 10 and dl["dossier"]["on_time"] is True
-    assert datetime.fromisoformat(dl["dossier"]["returned_at"]).year == date.today().year
+    assert datetime.fromisoformat(dl["dossier"]["returned_at"]).year == today_vn().year
 
 
 def test_failed_visit_with_past_proposed_date_is_rejected(server: LiveServer, world: builders.World,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from api_client.domain.clock import VN_TZ
 from api_client.domain.codes import parse_dossier_code
 from api_client.domain.identity import check_citizen_id, check_phone
 from api_client.models import CataloguePublic
@@ -17,7 +18,7 @@ from backend.config import Settings
 from backend.db.engine import make_engine
 from backend.db.migrations import migrate
 from backend.db.schema import catalogues, citizens, dossiers, officer_units, officers, units, visits
-from backend.reference import CATALOGUE_DIR, UNITS_FILE, VN_TZ, read_units_file
+from backend.reference import CATALOGUE_DIR, UNITS_FILE, read_units_file
 from backend.seed import DEMO_OFFICERS, seed_demo
 
 TODAY = date(2025, 9, 24)  # a Wednesday

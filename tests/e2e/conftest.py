@@ -26,6 +26,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.fspath).startswith(str(HERE)):
             item.add_marker(pytest.mark.browser)
+            # one Chromium at a time: two would fight over this machine's two cores
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +39,13 @@ def _need_chromium(request):
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _demo_from_template(request: pytest.FixtureRequest) -> None:
+    """Browser tests' demo servers start from the session's seeded database (see e2ekit.Proc)."""
+    if str(request.node.fspath).startswith(str(HERE)):
+        Proc.seeded_template = request.getfixturevalue("seeded_template")
 
 
 @pytest.fixture

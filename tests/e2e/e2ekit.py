@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from flet_pw import CHROME_ARGS, CHROMIUM, block_external, draw_stroke, screen_t
 from playwright.sync_api import Page, sync_playwright
 
 from api_client import Client
+from api_client.domain.clock import now_utc
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -28,7 +30,14 @@ SCREENSHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("DOORSTEP_UPDATE_
 
 
 class Proc:
-    """A server subprocess started by the test and stopped by its PID."""
+    """A server subprocess started by the test and stopped by its PID.
+
+    `seeded_template` (set once per session by the e2e conftest): a demo database seeded at the
+    tests' pinned day. Demo and API servers start from a copy of it, so `doorstep demo` finds its
+    data already seeded instead of spending ~13 s seeding again.
+    """
+
+    seeded_template: Path | None = None
 
     def __init__(self, mode: str, data: Path, port: int, backend_url: str = "", log: Path | None = None):
         self.mode, self.data, self.port, self.backend_url = mode, data, port, backend_url
@@ -41,8 +50,12 @@ class Proc:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        """The real CLI: `doorstep demo` (seeded API + web UI), `--no-web-ui`, or `doorstep app`."""
-        exe = [sys.executable, "-m", "backend.cli"]
+        """The real CLI: `doorstep demo` (seeded API + web UI), `--no-web-ui`, or `doorstep app`.
+
+        The server's business clock starts where the test's clock stands (`--now`), so the demo's
+        "today" is the test's pinned day, not the machine's.
+        """
+        exe = [sys.executable, "-m", "backend.cli", "--now", now_utc().isoformat()]
         net = ["--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data)]
         if self.mode == "demo":
             return [*exe, "demo", *net]
@@ -55,6 +68,10 @@ class Proc:
     def start(self, ready_path: str = "/") -> Proc:
         """Start and wait until `ready_path` answers 200."""
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        db_file = self.data / "doorstep.db"
+        if self.mode in ("demo", "api") and self.seeded_template and not db_file.exists():
+            self.data.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.seeded_template, db_file)
         env = {**os.environ, "DOORSTEP_SYNC_INTERVAL": "5", "PYTHONPATH": str(ROOT)}
         with open(self.log, "a") as lf:
             self.proc = subprocess.Popen(

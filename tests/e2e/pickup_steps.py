@@ -6,7 +6,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from e2ekit import requested_url, sign_pad, wait_text
@@ -15,11 +14,11 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from api_client import Client
+from api_client.domain.clock import today_vn
 from api_client.models import CataloguePublic, CitizenPublic, DossierPublic, Procedure, VisitPublic
 from mobile.media import resize_photo
 from mobile.ui.theme import document_label
 
-VN = timezone(timedelta(hours=7))
 OFFICER, PASSWORD = "canbo.anphu", "doorstep123"
 DOCS_SHOTS = (
     "01-login",
@@ -49,7 +48,7 @@ class Target:
 
 def pick_target(api: Client) -> Target:
     """An open pickup of the demo officer planned for today or earlier, with a located household."""
-    today = datetime.now(VN).date().isoformat()
+    today = today_vn().isoformat()
     visits = [
         v for v in api.list_visits(kind="pickup", status="planned", page_size=200) if v.planned_date <= today
     ]

@@ -6,7 +6,7 @@ result-ready on the desk tab gets its home delivery."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, texts, wait_text
 from flet_pw import CHROME_ARGS, CHROMIUM, block_external, click_button, fill_text_field, open_flet_app
@@ -14,8 +14,8 @@ from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 from api_client import Client
+from api_client.domain.clock import today_vn
 from backend.seed import DEMO_OFFICERS
-from mobile.services.route import VN_TZ
 from mobile.ui.supervisor.common import pct
 
 SUPERVISOR, PASSWORD = "giamsat.anphu", "doorstep123"
@@ -116,7 +116,7 @@ def test_supervisor_in_browser(tmp_path, procs, port):
             page.set_viewport_size({"width": 1280, "height": 1180})  # table and both charts in one shot
             page.get_by_role("button", name=re.compile("^Chỉ số")).first.click()
             wait_text(page, "Tỉ lệ đúng hạn")
-            today = datetime.now(VN_TZ).date()
+            today = today_vn()
             report = api.indicators(
                 date_from=(today - timedelta(days=29)).isoformat(),
                 date_to=today.isoformat(),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from phone_events import en_route, failed, photo_ref, pickup
 
+from api_client.domain.clock import now_utc
 from api_client.models import CataloguePublic, CitizenPublic, DossierPublic, TokenPublic, VisitPublic
 from mobile import store
 from mobile.store import actions, cache, outbox
@@ -168,7 +169,7 @@ def test_drafts_round_trip(db: sqlite_utils.Database) -> None:
 
 
 def test_session_round_trip_and_expiry(db: sqlite_utils.Database) -> None:
-    expires = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    expires = (now_utc() + timedelta(days=7)).isoformat()
     token = TokenPublic.model_validate({
         "access_token": "abc", "expires_at": expires,
         "officer": {"id": 7, "username": "can_bo_a", "full_name": "Cán bộ A", "role": "hamlet_officer"}})
@@ -176,7 +177,7 @@ def test_session_round_trip_and_expiry(db: sqlite_utils.Database) -> None:
     session = store.load_session(db)
     assert session is not None and session.token == "abc" and session.officer.id == 7
     assert not session.is_expired()
-    assert session.is_expired(datetime.now(UTC) + timedelta(days=8))
+    assert session.is_expired(now_utc() + timedelta(days=8))
     store.clear_session(db)
     assert store.load_session(db) is None
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from api_client import Client, RetryPolicy
+from api_client.domain.clock import now_utc
 from api_client.domain.track import TrackFormatError, TrackPoint, decode_points, encode_points
 from api_client.models import TrackBatch
 from backend.db.schema import breadcrumbs, duty_changes
@@ -180,7 +181,7 @@ def phone(sqlite_server: Any, tmp_path: Path) -> Iterator[tuple[Any, Client, Any
 
 def test_sync_engine_uploads_batches_once_and_clears_them(phone: tuple[Any, Client, Any]) -> None:
     phone_db, api, server = phone
-    now = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    now = now_utc().replace(microsecond=0) - timedelta(hours=1)
     rec = BreadcrumbRecorder(phone_db, FakeGps([]), TrackingConfig(interval_s=1, min_distance_m=1))
     rec.go_on_duty(now)
     for i in range(3):
@@ -210,7 +211,7 @@ def test_offline_upload_keeps_the_batches(phone: tuple[Any, Client, Any]) -> Non
     phone_db, api, _ = phone
     rec = BreadcrumbRecorder(phone_db, FakeGps([]))
     rec.go_on_duty()
-    rec.offer(Fix(10.87, 105.09, 5, datetime.now(UTC) - timedelta(minutes=5)))
+    rec.offer(Fix(10.87, 105.09, 5, now_utc() - timedelta(minutes=5)))
     dead_link = Client("http://127.0.0.1:9", api.token, timeout=1, retry=RetryPolicy.none())
     out = tracking.sync_tracks(phone_db, dead_link)
     assert out.offline and out.sent == 0

@@ -18,7 +18,7 @@ PLAN_COLOUR = "#00838F"  # the planned route: teal, dashed
 
 def hhmm(iso: str | None) -> str:
     """A server timestamp (UTC) as Vietnam wall time '07:32' ('' when unknown)."""
-    from mobile.services.route import VN_TZ
+    from api_client.domain.clock import VN_TZ
 
     if not iso:
         return ""

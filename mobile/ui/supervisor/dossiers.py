@@ -4,7 +4,7 @@ apologise with a new appointment (phiếu xin lỗi và hẹn lại) and read it
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import flet as ft
@@ -19,7 +19,6 @@ from mobile.services.desk import (
     is_overdue,
     legal_moves,
 )
-from mobile.services.route import VN_TZ
 from mobile.services.supervision import SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date, fmt_time
@@ -126,7 +125,7 @@ class DossiersView:
             ]
             safe_update(self.ctx.page)
             return
-        today = datetime.now(VN_TZ).date()
+        today = self.ctx.services.today()
         self.list.controls = [
             self._row(r.dossier, r.citizen_name, r.procedure_name, today) for r in self.result.rows
         ] or [ft.Text(t("desk_empty"), color=MUTED, key="desk-empty")]
@@ -234,7 +233,7 @@ class DossiersView:
         safe_update(self.ctx.page)
 
     def _refresh_list_marks(self) -> None:
-        today = datetime.now(VN_TZ).date()
+        today = self.ctx.services.today()
         if self.result.rows:
             self.list.controls = [
                 self._row(r.dossier, r.citizen_name, r.procedure_name, today) for r in self.result.rows
@@ -246,7 +245,7 @@ class DossiersView:
         if d is None:
             return
         status = int(d.status)
-        today = datetime.now(VN_TZ).date()
+        today = self.ctx.services.today()
         late = is_overdue(d, today)
         citizen = self.svc.citizen_name(d.citizen_id)
         head: list[ft.Control] = [

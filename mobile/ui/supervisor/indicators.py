@@ -4,7 +4,7 @@ bar chart of on-time rates, a pie of failure reasons and CSV / XLSX exports."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import TypeVar
 
@@ -12,7 +12,6 @@ import flet as ft
 import flet_charts as fch
 
 from api_client.models import IndicatorReport, IndicatorRow
-from mobile.services.route import VN_TZ
 from mobile.services.supervision import TABLE_FORMATS, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.supervisor.common import (
@@ -67,7 +66,7 @@ class IndicatorsView:
     def __init__(self, ctx: ViewContext, state: dict | None = None) -> None:
         self.ctx = ctx
         self.svc = ctx.services.supervision
-        today = datetime.now(VN_TZ).date()  # the server counts Vietnam days
+        today = self.ctx.services.today()  # the server counts Vietnam days
         self.state = (
             state
             if state is not None

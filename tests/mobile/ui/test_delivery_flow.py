@@ -281,9 +281,10 @@ async def test_detail_and_route_card_show_the_visit_notice(tmp_path, seeded_serv
     sup = Client(seeded_server.url)
     sup.login("giamsat.anphu", "doorstep123")
     d = sup.get_dossier(v.dossier_id)
-    from datetime import date, timedelta
-
-    new_date = (date.fromisoformat((d.appointment_at or "2026-11-26")[:10]) + timedelta(days=3)).isoformat()
+    # the pinned today is Tuesday 10/03/2026 (testkit.TEST_NOW) and the seeded results were due
+    # before it: Friday 13/03/2026 is after both, as the apology rule requires
+    assert d.appointment_at is not None and d.appointment_at[:10] < "2026-03-13"
+    new_date = "2026-03-13"
     sup.create_apology(d.id, "Chờ xác minh thông tin", new_date)
     h = await start_app(seeded_server.url, tmp_path / "app")
     await login(h)

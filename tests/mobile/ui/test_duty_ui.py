@@ -6,13 +6,14 @@ supervisor's `GET /officers/{id}/track` shows them."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, delete
 from uikit import click_key, joined, login, make_fix, shell, start_app, wait_until
 
 from api_client import Client
+from api_client.domain.clock import now_utc
 from backend.db.schema import breadcrumbs, duty_changes
 from mobile import tracking
 from mobile.services.location import Fix, LocationError
@@ -78,7 +79,7 @@ def walk_start() -> datetime:
     The board reports the duty state as of the end of the asked day, so a walk that began
     before Vietnam midnight would be looked up on a day that ended before the toggle.
     """
-    now = datetime.now(UTC)
+    now = now_utc()
     midnight = datetime.combine(now.astimezone(VN_TZ).date(), datetime.min.time(), tzinfo=VN_TZ)
     return max(now - timedelta(minutes=20), midnight + timedelta(seconds=1))
 
@@ -132,7 +133,7 @@ async def test_duty_toggle_records_good_fixes_stops_off_duty_and_syncs_to_the_se
     await asyncio.sleep(0.2)
     assert gps.calls == calls and len(stored_points(h)) == len(points)
     assert await svc.duty.tick() == Offer.OFF_DUTY
-    assert svc.duty.recorder.offer(tracking.Fix(10.9, 105.1, 5.0, datetime.now(UTC))) == Offer.OFF_DUTY
+    assert svc.duty.recorder.offer(tracking.Fix(10.9, 105.1, 5.0, now_utc())) == Offer.OFF_DUTY
     assert len(stored_points(h)) == len(points)
 
     # the sync uploads what is left; the supervisor's track shows every good fix, in order

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from uikit import click_key, joined, login, pickup_row, shell, start_app, wait_until
 
 from api_client import Client
+from api_client.domain.clock import now_utc
 from api_client.models import (
     CataloguePublic,
     CitizenPublic,
@@ -52,7 +53,7 @@ async def test_conflict_is_shown_and_resolved(tmp_path, seeded_server):
 def _big_store(folder, n: int) -> None:
     db = store.open_store(folder)
     officer = OfficerPublic(id=1, username="canbo.test", full_name="Cán Bộ Thử", role="hamlet_officer")
-    expires = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    expires = (now_utc() + timedelta(days=3)).isoformat()
     store.save_session(
         db, TokenPublic(access_token="t", expires_at=expires, officer=officer), "http://127.0.0.1:9"
     )

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from harness import AppHarness
 from PIL import Image
 
+from api_client.domain.clock import current_clock, now_utc
 from mobile.app import build_main
 from mobile.services.location import Fix, FixedLocationService
 from mobile.services.photos import BytesPhotoService
@@ -48,7 +48,7 @@ async def wait_until(h: AppHarness, cond: Callable[[], bool], timeout: float = 3
 
 def make_fix(lat: float, lon: float, acc: float = 8.0) -> Fix:
     """A GPS fix at lat/lon."""
-    return Fix(lat, lon, acc, datetime.now(UTC))
+    return Fix(lat, lon, acc, now_utc())
 
 
 async def start_app(
@@ -61,7 +61,8 @@ async def start_app(
     per_device: bool = False,
 ) -> AppHarness:
     """The real app in the harness; client storage answers like a fresh browser."""
-    location = FixedLocationService(fix, gps_error)
+    clock = current_clock()  # the test's clock: the phone and the test server read the same time
+    location = FixedLocationService(fix, gps_error, clock=clock)
     photo_service = BytesPhotoService(*(photos if photos is not None else [jpeg_bytes()]))
     main = build_main(
         backend_url,
@@ -70,6 +71,7 @@ async def start_app(
         photo_factory=lambda: photo_service,
         per_device=per_device,
         auto_sync=False,
+        clock=clock,
     )
     prefs: dict[str, object] = {}
 
