@@ -102,14 +102,19 @@ class Client:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
+        """`http_client`: an existing httpx.Client to send through (for example one bound to an
+        ASGI app in tests); its base URL and transport are used as they are, and the caller
+        closes it."""
         base = base_url.rstrip("/")
         # Accept both the server root and the API root, so settings may hold either.
         self._prefix = "" if base.endswith(API_PREFIX) else API_PREFIX
         self.base_url = base
         self.token = token
         self.retry = retry or RetryPolicy()
-        self._http = httpx.Client(
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
             base_url=base,
             timeout=timeout,
             transport=transport,
@@ -120,8 +125,9 @@ class Client:
     # -- plumbing ---------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the underlying connection pool."""
-        self._http.close()
+        """Close the underlying connection pool (not a borrowed `http_client`)."""
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> Client:
         return self

@@ -7,7 +7,8 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
+
+from api_client.domain.clock import now_utc
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -42,7 +43,7 @@ def _unb64(text: str) -> bytes:
 
 def make_token(secret: str, officer_id: int, ttl_seconds: int, now: float | None = None) -> tuple[str, int]:
     """A signed token for officer_id; returns (token, expires_at as epoch seconds)."""
-    exp = int((now or time.time()) + ttl_seconds)
+    exp = int((now if now is not None else now_utc().timestamp()) + ttl_seconds)
     body = _b64(json.dumps({"sub": officer_id, "exp": exp}, separators=(",", ":")).encode())
     sig = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
     return f"{body}.{sig}", exp
@@ -64,6 +65,6 @@ def read_token(secret: str, token: str, now: float | None = None) -> int:
         if isinstance(exc, TokenError):
             raise
         raise TokenError("Phiên đăng nhập không hợp lệ (malformed token)") from exc
-    if claims.get("exp", 0) < (now or time.time()):
+    if claims.get("exp", 0) < (now if now is not None else now_utc().timestamp()):
         raise TokenError("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại (token expired)")
     return int(claims["sub"])

@@ -59,11 +59,50 @@ class LiveServer:
         """Base URL of the API (…/api/v1)."""
         return f"{self.url}/api/v1"
 
+    def http(self) -> httpx.Client:
+        """An httpx.Client on the API root, over a real socket."""
+        return httpx.Client(base_url=self.api, timeout=30)
+
     def stop(self) -> None:
         """Ask uvicorn to exit, wait for the thread, release database connections."""
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self.engine.dispose()
+
+
+@dataclass
+class AppServer:
+    """The app in this test's process, reached without a socket (starlette's TestClient).
+
+    Most API tests only need the app's behaviour, not the transport: this skips starting uvicorn
+    for each of them. Tests where the wire matters (sync, blobs, the phone) use LiveServer.
+    """
+
+    settings: Settings
+    engine: Engine
+    app: Any
+    url: str = "http://testserver"
+
+    @property
+    def api(self) -> str:
+        """Base URL of the API (…/api/v1), valid only through `http()`."""
+        return f"{self.url}/api/v1"
+
+    def http(self) -> httpx.Client:
+        """An httpx.Client (a TestClient) that calls the app in-process."""
+        from starlette.testclient import TestClient
+
+        return TestClient(self.app, base_url=self.api, raise_server_exceptions=False)
+
+    def stop(self) -> None:
+        """Release database connections."""
+        self.engine.dispose()
+
+
+def app_server(settings: Settings) -> AppServer:
+    """create_app(settings) without a server around it."""
+    app = create_app(settings)
+    return AppServer(settings=settings, engine=app.state.engine, app=app)
 
 
 def sqlite_file(settings: Settings) -> Path:

@@ -162,8 +162,7 @@ def test_units_catalogue_and_officer_creation(world: builders.World, client_for:
     assert sx.post("/officers", json=new).status_code == 409
     outside = new | {"username": "ngoai_pham_vi", "unit_ids": [world.y["commune"]]}
     assert sx.post("/officers", json=outside).status_code == 403
-    login = httpx.post(f"{str(sx.base_url).rstrip('/')}/auth/login",
-                       json={"username": "can_bo_moi", "password": "matkhau-moi"})
+    login = client_for(None).post("/auth/login", json={"username": "can_bo_moi", "password": "matkhau-moi"})
     assert login.status_code == 200
 
 

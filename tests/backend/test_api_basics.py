@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import builders
 import httpx
+import pytest
 from testkit import TEST_SECRET, LiveServer
 
 from backend.security import make_token
 
+# raw URLs, the OpenAPI and docs pages: what a browser or curl sees over the wire
+pytestmark = pytest.mark.real_http
 
 def test_health_names_the_database(server: LiveServer) -> None:
     r = httpx.get(f"{server.api}/health")

@@ -9,10 +9,13 @@ from collections.abc import Callable
 import builders
 import dbstate
 import httpx
+import pytest
 from testkit import LiveServer
 
 Clients = Callable[[str | None], httpx.Client]
 
+
+pytestmark = pytest.mark.real_http  # chunked, resumable uploads: the transport is what is tested
 
 def test_upload_in_two_chunks_with_resume(server: LiveServer, world: builders.World,
                                           client_for: Clients) -> None:

@@ -17,6 +17,9 @@ from api_client.models import Role
 Clients = Callable[[str | None], httpx.Client]
 
 
+# the typed Client over a real socket: a contract slice on SQLite and PostgreSQL
+pytestmark = pytest.mark.real_http
+
 def _client(server: LiveServer, username: str) -> Client:
     api = Client(server.url)
     api.login(username, builders.PASSWORD)
