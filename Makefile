@@ -8,7 +8,6 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= .demo-data
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := chromium fonts-dejavu-core postgresql
 
 .PHONY: demo test install system-deps lint typecheck pytest bench screenshots clean
 
@@ -29,12 +28,13 @@ system-deps:
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	  command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "apt-get install:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  fi; \
 	else \
-	  echo "not root or no apt-get: browser/PostgreSQL tests need chromium and postgresql installed"; \
+	  echo "not root or no apt-get: browser/PostgreSQL/machine-date tests need chromium, postgresql, faketime"; \
 	fi
 
 demo: install
