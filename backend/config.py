@@ -36,6 +36,10 @@ class Settings:
     notice_webhook_url: str | None = field(
         default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
     notice_interval_s: float = 30.0  # seconds between background dispatch runs
+    # issue 11: how long a dispatcher holds a claimed notice (renewed before each send)
+    notice_lease_s: float = 120.0
+    # run the background dispatcher inside each API worker (off when `doorstep dispatch` runs apart)
+    notice_dispatch: bool = True
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
