@@ -9,14 +9,37 @@ from pathlib import Path
 
 
 def _default_secret(data_dir: Path) -> str:
-    """A per-install signing key kept in the data dir, so tokens survive restarts."""
+    """A per-install signing key kept in the data dir, so tokens survive restarts.
+
+    Several workers may start at once on a fresh data dir: the key is written whole to a private
+    temp file (O_CREAT|O_EXCL, mode 0600) and then hard-linked into place, which fails if another
+    process got there first; the loser reads the winner's key, so every worker signs alike.
+    """
     path = data_dir / "secret.key"
     if path.exists():
-        return path.read_text().strip()
+        return _read_secret(path)
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    tmp = data_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # atomic, and never replaces a key already there
+        except FileExistsError:
+            return _read_secret(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key
+
+
+def _read_secret(path: Path) -> str:
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it or set DOORSTEP_SECRET_KEY")
     return key
 
 
