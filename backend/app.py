@@ -82,3 +82,8 @@ def create_app(settings: Settings) -> FastAPI:
         ui = web.make_asgi_app(backend_url=settings.public_url, data_dir=settings.data_dir / "phones")
         app.mount("/", ui)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """ASGI factory for each worker of `doorstep serve --workers N` (uvicorn --factory): settings from env."""
+    return create_app(Settings.from_env())

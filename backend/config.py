@@ -43,6 +43,12 @@ def _read_secret(path: Path) -> str:
     return key
 
 
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
 @dataclass
 class Settings:
     """Everything the server needs to know; tests build their own."""
@@ -63,6 +69,30 @@ class Settings:
     notice_lease_s: float = 120.0
     # run the background dispatcher inside each API worker (off when `doorstep dispatch` runs apart)
     notice_dispatch: bool = True
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings for a worker process started by `doorstep serve --workers N`."""
+        env = os.environ
+        settings = cls()  # data dir, database, secret and webhook already come from the environment
+        settings.web_ui = _flag(env.get("DOORSTEP_WEB_UI"), settings.web_ui)
+        settings.notice_dispatch = _flag(env.get("DOORSTEP_NOTICE_DISPATCH"), settings.notice_dispatch)
+        settings.public_url = env.get("DOORSTEP_PUBLIC_URL") or settings.public_url
+        if env.get("DOORSTEP_NOTICE_INTERVAL_S"):
+            settings.notice_interval_s = float(env["DOORSTEP_NOTICE_INTERVAL_S"])
+        return settings
+
+    def to_env(self) -> dict[str, str]:
+        """The environment from which `from_env` rebuilds these settings (the secret stays on disk)."""
+        env = {"DOORSTEP_DATA_DIR": str(self.data_dir.resolve()), "DOORSTEP_WEB_UI": str(int(self.web_ui)),
+               "DOORSTEP_NOTICE_DISPATCH": str(int(self.notice_dispatch)),
+               "DOORSTEP_PUBLIC_URL": self.public_url,
+               "DOORSTEP_NOTICE_INTERVAL_S": str(self.notice_interval_s)}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        if self.notice_webhook_url:
+            env["DOORSTEP_NOTICE_WEBHOOK_URL"] = self.notice_webhook_url
+        return env
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
