@@ -23,7 +23,7 @@ from api_client.models import OfficerCreate, Role
 
 from .config import Settings
 from .db.engine import make_engine
-from .db.migrations import migrate
+from .db.migrations import migrate, serialise_setup
 from .db.schema import officer_units, officers, units
 from .importer import ImportFileError, import_dossiers
 from .reference import ensure_catalogues, ensure_units, insert_id, now_iso
@@ -132,6 +132,7 @@ def _prepared_engine(settings: Settings) -> Engine:
         engine = make_engine(settings)
         migrate(engine)
         with engine.begin() as conn:
+            serialise_setup(conn)  # several processes starting together must not both insert a unit
             ensure_units(conn)
             ensure_catalogues(conn)
     except SQLAlchemyError as exc:

@@ -135,14 +135,22 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
 _PG_MIGRATION_LOCK = 0x646F6F72  # "door"
 
 
+def serialise_setup(conn: Connection) -> None:
+    """Wait for any other process setting up the database (migrating, loading reference data).
+
+    Several workers and dispatchers starting at once must not run the same step twice. On
+    PostgreSQL this is an advisory lock held until the transaction ends; SQLite's BEGIN IMMEDIATE
+    already serialises writers.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+
+
 def migrate(engine: Engine) -> list[int]:
     """Apply pending migrations; returns the versions applied now."""
     applied_now = []
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Several workers starting at once must not run the same step twice (SQLite's
-            # BEGIN IMMEDIATE already serialises them).
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        serialise_setup(conn)
         if not inspect(conn).has_table("schema_migrations"):
             schema_migrations.create(conn)
         done = {row.version for row in conn.execute(select(schema_migrations.c.version))}

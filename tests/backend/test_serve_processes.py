@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import uuid
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import httpx
+import pytest
 from prockit import Doorstep
-from testkit import free_port
+from sqlalchemy import func, select
+from testkit import TEST_SECRET, free_port
+
+from backend.cli import _prepared_engine
+from backend.config import Settings
+from backend.db.engine import make_engine
+from backend.db.migrations import MIGRATIONS
+from backend.db.schema import schema_migrations, units
 
 
 def test_the_web_ui_runs_in_its_own_process_and_outlives_the_api(tmp_path: Path) -> None:
@@ -30,3 +41,33 @@ def test_the_web_ui_runs_in_its_own_process_and_outlives_the_api(tmp_path: Path)
     finally:
         api.stop()
         web.stop()
+
+
+def _set_up(settings: Settings, barrier: Barrier) -> None:
+    barrier.wait()
+    _prepared_engine(settings).dispose()
+
+
+@pytest.mark.postgres
+def test_processes_starting_together_set_the_database_up_once(pg_cluster: str, tmp_path: Path) -> None:
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(f"{pg_cluster}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"{pg_cluster}/{name}",
+                        secret_key=TEST_SECRET)
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(4)
+    procs = [ctx.Process(target=_set_up, args=(settings, barrier)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0] * 4  # nobody tripped over another's migration or units
+    engine = make_engine(settings)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(units)).scalar_one() == 64
+        applied = conn.execute(select(func.count()).select_from(schema_migrations)).scalar_one()
+        assert applied == len(MIGRATIONS)
+    engine.dispose()
