@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-dispatch", action="store_true",
                        help="do not send notices from the API workers (`doorstep dispatch` runs apart)")
 
+    sub.add_parser("migrate", parents=[db],
+                   help="upgrade the database schema and load shipped reference data, then exit")
+
     seed = sub.add_parser("seed", parents=[db], help="load demo data (An Phú, An Giang)")
     seed.add_argument("--demo", action="store_true", help="the demo data set (required)")
 
@@ -196,6 +199,21 @@ def _print_logins(summary: SeedSummary) -> None:
     print()
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """`doorstep migrate`: apply pending migrations (every command also does at start), then exit."""
+    settings = _settings(args, web_ui=False)
+    try:
+        engine = make_engine(settings)
+        applied = migrate(engine)
+    except SQLAlchemyError as exc:
+        raise CliError(f"Không kết nối được cơ sở dữ liệu (database error): {exc}") from exc
+    _prepared_engine(settings).dispose()
+    engine.dispose()
+    done = ", ".join(map(str, applied)) if applied else "không có (none: already up to date)"
+    print(f"Đã áp dụng các bước nâng cấp (migrations applied): {done}")
+    return 0
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     """`doorstep seed --demo`: load the demo data set; safe to run twice."""
     if not args.demo:
@@ -307,9 +325,9 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "seed": cmd_seed, "demo": cmd_demo, "import": cmd_import,
-            "create-user": cmd_create_user, "web": cmd_web, "app": cmd_web, "notices": cmd_notices,
-            "dispatch": cmd_dispatch}
+COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "seed": cmd_seed, "demo": cmd_demo,
+            "import": cmd_import, "create-user": cmd_create_user, "web": cmd_web, "app": cmd_web,
+            "notices": cmd_notices, "dispatch": cmd_dispatch}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
