@@ -47,8 +47,9 @@ class CliError(Exception):
 
 def _db_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--data-dir", type=Path, default=Path("data"),
-                        help="data directory: SQLite file, signing key, blobs (default ./data)")
+    parent.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DOORSTEP_DATA_DIR", "data")),
+                        help="data directory: SQLite file, signing key, blobs "
+                             "(default $DOORSTEP_DATA_DIR, else ./data)")
     parent.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL URL (default $DATABASE_URL; SQLite in --data-dir when unset)")
     return parent

@@ -16,16 +16,18 @@ from .gateway import NoticeGateway
 log = logging.getLogger("doorstep.notify")
 
 
-def drain_once(engine: Engine, gateway: NoticeGateway, owner: str, lease_s: float, batch: int = 50) -> int:
-    """Claim and send batches while they come back full; returns how many notices were handled."""
+def drain_once(engine: Engine, gateway: NoticeGateway, owner: str, lease_s: float, batch: int = 50,
+               stop: threading.Event | None = None) -> int:
+    """Claim and send batches while they come back full (and `stop` is not set); returns the count."""
     handled = 0
-    while True:
+    while stop is None or not stop.is_set():
         counts = dispatch_pending(engine, gateway, limit=batch, lease_s=lease_s, owner=owner)
         handled += sum(counts.values())
         # notices left queued (retry later, at the desk) are claimable again at once: a batch that
         # settled none of them means waiting for the next run, not spinning on them
         if sum(counts.values()) < batch or counts["sent"] + counts["failed"] == 0:
-            return handled
+            break
+    return handled
 
 
 def run_dispatch_loop(engine: Engine, gateway: NoticeGateway, *, interval_s: float, lease_s: float,
@@ -34,7 +36,7 @@ def run_dispatch_loop(engine: Engine, gateway: NoticeGateway, *, interval_s: flo
     owner = new_owner()
     while not stop.is_set():
         try:
-            drain_once(engine, gateway, owner, lease_s, batch)
+            drain_once(engine, gateway, owner, lease_s, batch, stop)
         except Exception:  # a broken run (database restarting...) must not end the dispatcher
             log.exception("notice dispatch failed")
         stop.wait(interval_s)
