@@ -124,3 +124,19 @@ def test_a_held_lease_is_not_taken_and_a_failed_send_releases_it(
         rows = conn.execute(select(notices.c.state, notices.c.lease_owner, notices.c.attempts)).all()
     assert [(r.state, r.lease_owner, r.attempts) for r in rows] == [("queued", None, 1)] * 2
     assert dispatch_pending(server.engine, _gateway(receiver.url))["sent"] == 2  # retried at once
+
+
+def test_migration_6_adds_the_lease_columns_to_an_older_database(server: LiveServer) -> None:
+    from sqlalchemy import inspect, text
+
+    from backend.db.migrations import migrate
+    from backend.db.schema import schema_migrations
+
+    with server.engine.begin() as conn:  # back to the shape before issue 11
+        conn.execute(text("ALTER TABLE notices DROP COLUMN lease_owner"))
+        conn.execute(text("ALTER TABLE notices DROP COLUMN lease_until"))
+        conn.execute(schema_migrations.delete().where(schema_migrations.c.version == 6))
+    assert migrate(server.engine) == [6]
+    with server.engine.connect() as conn:
+        assert {"lease_owner", "lease_until"} <= {c["name"] for c in inspect(conn).get_columns("notices")}
+    assert migrate(server.engine) == []
