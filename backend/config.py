@@ -64,7 +64,9 @@ class Settings:
     # issue 4: where queued notices to citizens are POSTed (unset: they wait at the desk's outbox)
     notice_webhook_url: str | None = field(
         default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
-    notice_interval_s: float = 30.0  # seconds between background dispatch runs
+    # seconds between background dispatch runs in the API
+    notice_interval_s: float = field(
+        default_factory=lambda: float(os.environ.get("DOORSTEP_NOTICE_INTERVAL_S") or 30.0))
     # issue 11: how long a dispatcher holds a claimed notice (renewed before each send)
     notice_lease_s: float = 120.0
     # run the background dispatcher inside each API worker (off when `doorstep dispatch` runs apart)
@@ -74,12 +76,10 @@ class Settings:
     def from_env(cls) -> Settings:
         """Settings for a worker process started by `doorstep serve --workers N`."""
         env = os.environ
-        settings = cls()  # data dir, database, secret and webhook already come from the environment
+        settings = cls()  # data dir, database, secret, webhook and interval come from the environment
         settings.web_ui = _flag(env.get("DOORSTEP_WEB_UI"), settings.web_ui)
         settings.notice_dispatch = _flag(env.get("DOORSTEP_NOTICE_DISPATCH"), settings.notice_dispatch)
         settings.public_url = env.get("DOORSTEP_PUBLIC_URL") or settings.public_url
-        if env.get("DOORSTEP_NOTICE_INTERVAL_S"):
-            settings.notice_interval_s = float(env["DOORSTEP_NOTICE_INTERVAL_S"])
         return settings
 
     def to_env(self) -> dict[str, str]:
