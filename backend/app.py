@@ -76,7 +76,9 @@ def create_app(settings: Settings) -> FastAPI:
     # flet's FastAPI subclass: its lifespan starts/stops the Flet session manager
     # notices to citizens go out in the background only when a webhook gateway is configured;
     # otherwise they wait in the desk's outbox (GET /notices?state=queued)
-    worker = NoticeWorker(engine, settings) if settings.notice_webhook_url else None
+    # (any number of workers may dispatch at once: notices are claimed with a lease)
+    dispatching = settings.notice_webhook_url and settings.notice_dispatch
+    worker = NoticeWorker(engine, settings) if dispatching else None
     app = FletFastAPI(title="Doorstep API", version=app_version(),
                       description="Một cửa tận nhà: the field phone's sync API (docs/sync-protocol.md)",
                       openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None,
@@ -98,3 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
                                 clock=settings.clock)
         app.mount("/", ui)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """ASGI factory for each worker of `doorstep serve --workers N` (uvicorn --factory): settings from env."""
+    return create_app(Settings.from_env())

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from api_client.models import OfficerCreate, Role
 
 from .config import Settings
 from .db.engine import make_engine
-from .db.migrations import migrate
+from .db.migrations import migrate, serialise_setup
 from .db.schema import officer_units, officers, units
 from .importer import ImportFileError, import_dossiers
 from .reference import ensure_catalogues, ensure_units, insert_id, now_iso
@@ -32,6 +34,9 @@ from .seed import DEMO_PASSWORD, SeedSummary, is_demo_seeded, seed_demo
 
 ROLE_LABELS = {"hamlet_officer": "Cán bộ ấp/khóm", "postal_worker": "Nhân viên bưu điện",
                "supervisor": "Giám sát"}
+
+
+WORKER_HEALTHCHECK_S = 60
 
 
 class CliError(Exception):
@@ -44,8 +49,9 @@ class CliError(Exception):
 
 def _db_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--data-dir", type=Path, default=Path("data"),
-                        help="data directory: SQLite file, signing key, blobs (default ./data)")
+    parent.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DOORSTEP_DATA_DIR", "data")),
+                        help="data directory: SQLite file, signing key, blobs "
+                             "(default $DOORSTEP_DATA_DIR, else ./data)")
     parent.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL URL (default $DATABASE_URL; SQLite in --data-dir when unset)")
     return parent
@@ -77,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[db], help="run the API (and the web UI)")
     _server_options(serve)
     serve.add_argument("--no-web-ui", action="store_true", help="serve the API only, no web UI at /")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="API worker processes (default 1); more than 1 needs --no-web-ui "
+                            "(run the UI apart with `doorstep web`), PostgreSQL recommended")
+    serve.add_argument("--no-dispatch", action="store_true",
+                       help="do not send notices from the API workers (`doorstep dispatch` runs apart)")
+
+    sub.add_parser("migrate", parents=[db],
+                   help="upgrade the database schema and load shipped reference data, then exit")
 
     seed = sub.add_parser("seed", parents=[db], help="load demo data (An Phú, An Giang)")
     seed.add_argument("--demo", action="store_true", help="the demo data set (required)")
@@ -96,10 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--unit", nargs="*", default=[], metavar="CODE", help="unit codes the officer covers")
     user.add_argument("--phone", default=None)
 
-    app = sub.add_parser("app", help="run only the web app against a remote backend")
-    app.add_argument("--backend-url", required=True, help="e.g. https://doorstep.example.vn")
-    _server_options(app, port=8550)
-    app.add_argument("--data-dir", type=Path, default=Path("data"), help="local app data (default ./data)")
+    for name, required in (("web", False), ("app", True)):  # `app`: the older name, kept for scripts
+        web = sub.add_parser(name, help="run only the web UI (its own process), reaching the API over HTTP")
+        web.add_argument("--backend-url", required=required, default="http://127.0.0.1:8000",
+                         help="the API's address (default http://127.0.0.1:8000)")
+        _server_options(web, port=8550)
+        web.add_argument("--data-dir", type=Path, default=Path("data"),
+                         help="local app data (default ./data)")
+
+    dispatch = sub.add_parser("dispatch", parents=[db],
+                              help="send queued notices until stopped (run as many as you like)")
+    dispatch.add_argument("--webhook-url", default=os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL"),
+                          help="gateway URL (default $DOORSTEP_NOTICE_WEBHOOK_URL; required)")
+    dispatch.add_argument("--interval", type=float, default=5.0,
+                          help="seconds to wait when the queue is empty (default 5)")
+    dispatch.add_argument("--lease", type=float, default=120.0,
+                          help="seconds a claimed notice stays this dispatcher's (default 120)")
+    dispatch.add_argument("--batch", type=int, default=50, help="notices claimed at a time (default 50)")
 
     notices = sub.add_parser("notices", help="notices to citizens (issue 4)")
     notices_sub = notices.add_subparsers(dest="notices_command", required=True)
@@ -124,6 +151,7 @@ def _prepared_engine(settings: Settings) -> Engine:
         engine = make_engine(settings)
         migrate(engine)
         with engine.begin() as conn:
+            serialise_setup(conn)  # several processes starting together must not both insert a unit
             ensure_units(conn)
             ensure_catalogues(conn)
     except SQLAlchemyError as exc:
@@ -140,11 +168,30 @@ def _public_url(host: str, port: int) -> str:
 def _run_server(args: argparse.Namespace) -> int:
     from .app import create_app  # imported late: it pulls in FastAPI, Flet and every router
 
+    workers = getattr(args, "workers", 1)
+    if workers < 1:
+        raise CliError("--workers phải từ 1 trở lên (--workers must be at least 1)")
+    if workers > 1 and not args.no_web_ui:
+        # Flet keeps each browser session in one process; behind N workers a reconnect may land elsewhere
+        raise CliError("Nhiều worker thì giao diện web phải chạy riêng: thêm --no-web-ui và chạy "
+                       "`doorstep web --backend-url ...` (several workers need --no-web-ui; "
+                       "run the web UI apart with `doorstep web`)")
     settings = _settings(args, web_ui=not args.no_web_ui, public_url=_public_url(args.host, args.port))
+    settings.notice_dispatch = not getattr(args, "no_dispatch", False)
+    # migrate and load reference data once, here, before any worker starts
     _prepared_engine(settings).dispose()
-    app = create_app(settings)
     print(f"Doorstep đang chạy tại {settings.public_url} (API: {settings.public_url}/api/docs)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        return 0
+    # each worker process builds its own app (and engine) from the environment
+    os.environ.update(settings.to_env())
+    print(f"{workers} worker API; giao diện web chạy riêng: "
+          f"`doorstep web --backend-url {settings.public_url}`", flush=True)
+    # a worker importing FastAPI and every router on a busy host may take more than uvicorn's 5 s
+    # health-check budget, and would be killed and restarted for it
+    uvicorn.run("backend.app:app_from_env", factory=True, workers=workers, host=args.host, port=args.port,
+                log_level="info", timeout_worker_healthcheck=WORKER_HEALTHCHECK_S)
     return 0
 
 
@@ -166,6 +213,21 @@ def _print_logins(summary: SeedSummary) -> None:
         today = summary.visits_today.get(username, 0)
         print(f"  {username:<20} {ROLE_LABELS[role]:<20} {full_name:<22} {today or '-'}")
     print()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """`doorstep migrate`: apply pending migrations (every command also does at start), then exit."""
+    settings = _settings(args, web_ui=False)
+    try:
+        engine = make_engine(settings)
+        applied = migrate(engine)
+    except SQLAlchemyError as exc:
+        raise CliError(f"Không kết nối được cơ sở dữ liệu (database error): {exc}") from exc
+    _prepared_engine(settings).dispose()
+    engine.dispose()
+    done = ", ".join(map(str, applied)) if applied else "không có (none: already up to date)"
+    print(f"Đã áp dụng các bước nâng cấp (migrations applied): {done}")
+    return 0
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
@@ -234,8 +296,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    """`doorstep app`: only the Flet web UI, talking to a backend elsewhere."""
+def cmd_web(args: argparse.Namespace) -> int:
+    """`doorstep web` (alias `app`): only the Flet web UI, talking to the API over HTTP."""
     from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
 
     backend_url = args.backend_url.rstrip("/")
@@ -257,8 +319,31 @@ def cmd_notices(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
-COMMANDS = {"serve": cmd_serve, "seed": cmd_seed, "demo": cmd_demo, "import": cmd_import,
-            "create-user": cmd_create_user, "app": cmd_app, "notices": cmd_notices}
+def cmd_dispatch(args: argparse.Namespace) -> int:
+    """`doorstep dispatch`: claim and send queued notices in a loop until SIGTERM / Ctrl-C."""
+    from .notify.dispatcher import gateway_for
+    from .notify.worker import run_dispatch_loop
+
+    if not args.webhook_url:
+        raise CliError("Cần --webhook-url hoặc DOORSTEP_NOTICE_WEBHOOK_URL (a gateway URL is required)")
+    if args.interval <= 0 or args.lease <= 0 or args.batch < 1:
+        raise CliError("--interval, --lease và --batch phải dương (must be positive)")
+    settings = _settings(args, web_ui=False)
+    settings.notice_webhook_url = args.webhook_url
+    engine = _prepared_engine(settings)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"Đang gửi thông báo qua {args.webhook_url} (Ctrl-C để dừng)", flush=True)
+    run_dispatch_loop(engine, gateway_for(settings), interval_s=args.interval, lease_s=args.lease,
+                      stop=stop, batch=args.batch)
+    engine.dispose()
+    return 0
+
+
+COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "seed": cmd_seed, "demo": cmd_demo,
+            "import": cmd_import, "create-user": cmd_create_user, "web": cmd_web, "app": cmd_web,
+            "notices": cmd_notices, "dispatch": cmd_dispatch}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,21 +5,51 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from api_client.domain.clock import Clock, SystemClock
+from api_client.domain.clock import Clock, ShiftedClock, SystemClock
 
 
 def _default_secret(data_dir: Path) -> str:
-    """A per-install signing key kept in the data dir, so tokens survive restarts."""
+    """A per-install signing key kept in the data dir, so tokens survive restarts.
+
+    Several workers may start at once on a fresh data dir: the key is written whole to a private
+    temp file (O_CREAT|O_EXCL, mode 0600) and then hard-linked into place, which fails if another
+    process got there first; the loser reads the winner's key, so every worker signs alike.
+    """
     path = data_dir / "secret.key"
     if path.exists():
-        return path.read_text().strip()
+        return _read_secret(path)
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    tmp = data_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # atomic, and never replaces a key already there
+        except FileExistsError:
+            return _read_secret(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return key
+
+
+def _read_secret(path: Path) -> str:
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it or set DOORSTEP_SECRET_KEY")
+    return key
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 @dataclass
@@ -37,9 +67,42 @@ class Settings:
     # issue 4: where queued notices to citizens are POSTed (unset: they wait at the desk's outbox)
     notice_webhook_url: str | None = field(
         default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
-    notice_interval_s: float = 30.0  # seconds between background dispatch runs
+    # seconds between background dispatch runs in the API
+    notice_interval_s: float = field(
+        default_factory=lambda: float(os.environ.get("DOORSTEP_NOTICE_INTERVAL_S") or 30.0))
+    # issue 11: how long a dispatcher holds a claimed notice (renewed before each send)
+    notice_lease_s: float = 120.0
+    # run the background dispatcher inside each API worker (off when `doorstep dispatch` runs apart)
+    notice_dispatch: bool = True
     # business time: every request, background task and the web UI read this clock
     clock: Clock = field(default_factory=SystemClock, repr=False)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings for a worker process started by `doorstep serve --workers N`."""
+        env = os.environ
+        settings = cls()  # data dir, database, secret, webhook and interval come from the environment
+        settings.web_ui = _flag(env.get("DOORSTEP_WEB_UI"), settings.web_ui)
+        settings.notice_dispatch = _flag(env.get("DOORSTEP_NOTICE_DISPATCH"), settings.notice_dispatch)
+        settings.public_url = env.get("DOORSTEP_PUBLIC_URL") or settings.public_url
+        if env.get("DOORSTEP_CLOCK_START"):  # `doorstep --now …` reaches every worker
+            settings.clock = ShiftedClock(datetime.fromisoformat(env["DOORSTEP_CLOCK_START"]))
+        return settings
+
+    def to_env(self) -> dict[str, str]:
+        """The environment from which `from_env` rebuilds these settings (the secret stays on disk)."""
+        env = {"DOORSTEP_DATA_DIR": str(self.data_dir.resolve()), "DOORSTEP_WEB_UI": str(int(self.web_ui)),
+               "DOORSTEP_NOTICE_DISPATCH": str(int(self.notice_dispatch)),
+               "DOORSTEP_PUBLIC_URL": self.public_url,
+               "DOORSTEP_NOTICE_INTERVAL_S": str(self.notice_interval_s)}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        if self.notice_webhook_url:
+            env["DOORSTEP_NOTICE_WEBHOOK_URL"] = self.notice_webhook_url
+        if not isinstance(self.clock, SystemClock):
+            # workers start a moment later; they pick the clock up where it stands now
+            env["DOORSTEP_CLOCK_START"] = self.clock.now().isoformat()
+        return env
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

@@ -118,6 +118,10 @@ def _trigram_index(conn: Connection) -> None:
         log.warning("pg_trgm unavailable, dossier search will scan: %s", exc.orig)
 
 
+def _notice_leases(conn: Connection) -> None:
+    _add_missing_columns(conn, notices, ["lease_owner", "lease_until"])
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -125,13 +129,29 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
+    (6, "issue 11: notice leases (lease_owner, lease_until) for concurrent dispatchers", _notice_leases),
 ]
+
+# Any fixed number: every process migrating PostgreSQL takes this transaction-scoped lock first.
+_PG_MIGRATION_LOCK = 0x646F6F72  # "door"
+
+
+def serialise_setup(conn: Connection) -> None:
+    """Wait for any other process setting up the database (migrating, loading reference data).
+
+    Several workers and dispatchers starting at once must not run the same step twice. On
+    PostgreSQL this is an advisory lock held until the transaction ends; SQLite's BEGIN IMMEDIATE
+    already serialises writers.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
 
 
 def migrate(engine: Engine) -> list[int]:
     """Apply pending migrations; returns the versions applied now."""
     applied_now = []
     with engine.begin() as conn:
+        serialise_setup(conn)
         if not inspect(conn).has_table("schema_migrations"):
             schema_migrations.create(conn)
         done = {row.version for row in conn.execute(select(schema_migrations.c.version))}

@@ -243,6 +243,9 @@ notices = Table(
     Column("sent_at", String(40)),
     Column("sent_by", Integer, ForeignKey("officers.id")),  # desk officer who sent it by hand
     Column("gateway_response", Text),
+    # issue 11: a dispatcher claims a queued notice until lease_until (ISO UTC); another may take it after
+    Column("lease_owner", String(80)),
+    Column("lease_until", String(40)),
 )
 
 apologies = Table(

@@ -1,17 +1,45 @@
-"""The background task that dispatches queued notices every few seconds while the server runs."""
+"""Dispatching queued notices in a loop: a background task in the API, or a `doorstep dispatch` process."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import threading
 
 from sqlalchemy import Engine
 
 from ..config import Settings
-from .dispatcher import dispatch_pending, gateway_for
+from .dispatcher import dispatch_pending, gateway_for, new_owner
+from .gateway import NoticeGateway
 
 log = logging.getLogger("doorstep.notify")
+
+
+def drain_once(engine: Engine, gateway: NoticeGateway, owner: str, lease_s: float, batch: int = 50,
+               stop: threading.Event | None = None) -> int:
+    """Claim and send batches while they come back full (and `stop` is not set); returns the count."""
+    handled = 0
+    while stop is None or not stop.is_set():
+        counts = dispatch_pending(engine, gateway, limit=batch, lease_s=lease_s, owner=owner)
+        handled += sum(counts.values())
+        # notices left queued (retry later, at the desk) are claimable again at once: a batch that
+        # settled none of them means waiting for the next run, not spinning on them
+        if sum(counts.values()) < batch or counts["sent"] + counts["failed"] == 0:
+            break
+    return handled
+
+
+def run_dispatch_loop(engine: Engine, gateway: NoticeGateway, *, interval_s: float, lease_s: float,
+                      stop: threading.Event, batch: int = 50) -> None:
+    """Drain the queue, wait `interval_s` (or until `stop` is set), repeat; failed runs are logged."""
+    owner = new_owner()
+    while not stop.is_set():
+        try:
+            drain_once(engine, gateway, owner, lease_s, batch, stop)
+        except Exception:  # a broken run (database restarting...) must not end the dispatcher
+            log.exception("notice dispatch failed")
+        stop.wait(interval_s)
 
 
 class NoticeWorker:
@@ -21,6 +49,7 @@ class NoticeWorker:
         self.engine = engine
         self.settings = settings
         self.gateway = gateway_for(settings)
+        self.owner = new_owner()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -38,7 +67,8 @@ class NoticeWorker:
     async def _run(self) -> None:
         while True:
             try:
-                await asyncio.to_thread(dispatch_pending, self.engine, self.gateway)
+                await asyncio.to_thread(drain_once, self.engine, self.gateway, self.owner,
+                                        self.settings.notice_lease_s)
             except Exception:  # a broken run must not kill the loop; the next one retries
                 log.exception("notice dispatch failed")
             await asyncio.sleep(self.settings.notice_interval_s)

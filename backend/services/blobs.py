@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -16,14 +20,35 @@ from ..db.schema import blobs
 from ..errors import ApiError, not_found
 from .clock import now_iso
 
-# One upload per blob at a time (two phones may send the same photo): a per-sha lock.
+# One upload per blob at a time (two phones may send the same photo, a retried chunk may land on
+# another worker): a per-sha lock between the threads of this process, then a file lock between
+# processes sharing the data dir.
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 _locks_guard = threading.Lock()
+LOCK_STRIPES_HEX = 3  # lock files are shared by shas with the same first 3 hex digits: at most 4,096
 
 
 def _lock_for(sha: str) -> threading.Lock:
     with _locks_guard:
         return _locks[sha]
+
+
+@contextmanager
+def upload_lock(settings: Settings, sha: str) -> Iterator[None]:
+    """Hold the blob's upload lock, across threads and worker processes (flock on the data dir).
+
+    Lock files are never deleted (deleting one while another process waits on it would let two
+    holders in), so they are striped by the sha's prefix to keep their number bounded.
+    """
+    lock_dir = settings.blob_dir / "locks"
+    lock_dir.mkdir(exist_ok=True)
+    with _lock_for(sha):
+        fd = os.open(lock_dir / f"{sha[:LOCK_STRIPES_HEX]}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
 
 
 def _part_path(settings: Settings, sha: str) -> Path:
@@ -60,7 +85,7 @@ def put_chunk(engine: Engine, settings: Settings, sha: str, offset: int, total: 
     """Append bytes at `offset`; verify the hash when the blob is complete."""
     if total > settings.max_blob_bytes:
         raise too_large(settings.max_blob_bytes)
-    with _lock_for(sha):
+    with upload_lock(settings, sha):
         current = blob_status(engine, settings, sha)
         if current.complete:
             return current  # re-upload of a complete blob: nothing to do

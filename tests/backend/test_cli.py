@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 from pathlib import Path
@@ -161,3 +162,69 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys: pytest.Ca
     code = main(["seed", "--demo", *db_args(tmp_path, "postgresql://nobody@127.0.0.1:1/none")])
     assert code == 2
     assert "Không kết nối được cơ sở dữ liệu" in capsys.readouterr().err
+
+
+def test_serve_with_workers_hands_uvicorn_a_factory_and_the_settings_in_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # the command exports settings for its workers
+    fake = FakeUvicorn(capsys)
+    monkeypatch.setattr(uvicorn, "run", fake)
+    argv = ["serve", "--workers", "3", "--no-web-ui", "--no-dispatch", "--port", "8125", *db_args(tmp_path)]
+    assert main(argv) == 0
+    (call,) = fake.calls
+    assert call["app"] == "backend.app:app_from_env" and call["factory"] is True and call["workers"] == 3
+    assert "doorstep web --backend-url http://127.0.0.1:8125" in fake.printed_before
+    # what each worker will build from the environment
+    from backend.app import app_from_env
+
+    app = app_from_env()
+    settings = app.state.settings
+    assert settings.data_dir == (tmp_path / "data").resolve() and settings.database_url is None
+    assert (settings.web_ui, settings.notice_dispatch, settings.public_url) == (
+        False, False, "http://127.0.0.1:8125")
+    assert settings.secret_key == (tmp_path / "data" / "secret.key").read_text()  # one key for all workers
+    app.state.engine.dispose()
+
+
+def test_serve_refuses_several_workers_with_the_web_ui_mounted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    fake = FakeUvicorn(capsys)
+    monkeypatch.setattr(uvicorn, "run", fake)
+    assert main(["serve", "--workers", "2", *db_args(tmp_path)]) == 2
+    assert "doorstep web" in capsys.readouterr().err and fake.calls == []
+    assert main(["serve", "--workers", "0", "--no-web-ui", *db_args(tmp_path)]) == 2
+    assert "--workers" in capsys.readouterr().err and fake.calls == []
+
+
+def test_web_runs_the_ui_alone_against_the_local_api_by_default(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    made: list[tuple[str, Path]] = []
+    web = types.ModuleType("mobile.web")
+    web.make_asgi_app = lambda url, data_dir: made.append((url, data_dir)) or "ASGI"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mobile.web", web)
+    fake = FakeUvicorn(capsys)
+    monkeypatch.setattr(uvicorn, "run", fake)
+    assert main(["web", "--data-dir", str(tmp_path)]) == 0
+    assert made == [("http://127.0.0.1:8000", tmp_path)]
+    assert fake.calls == [{"app": "ASGI", "host": "127.0.0.1", "port": 8550, "log_level": "info"}]
+
+
+def test_dispatch_needs_a_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("DOORSTEP_NOTICE_WEBHOOK_URL", raising=False)
+    assert main(["dispatch", *db_args(tmp_path)]) == 2
+    assert "--webhook-url" in capsys.readouterr().err
+    gateway = ["--webhook-url", "http://127.0.0.1:9/sms"]
+    assert main(["dispatch", *gateway, "--lease", "0", *db_args(tmp_path)]) == 2
+
+
+def test_migrate_upgrades_once_and_says_what_it_did(tmp_path: Path, db_url: str | None,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from backend.db.migrations import MIGRATIONS
+
+    assert main(["migrate", *db_args(tmp_path, db_url)]) == 0
+    assert ", ".join(str(v) for v, _, _ in MIGRATIONS) in capsys.readouterr().out
+    assert main(["migrate", *db_args(tmp_path, db_url)]) == 0
+    assert "already up to date" in capsys.readouterr().out
+    with engine_for(tmp_path, db_url).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(units)).scalar_one() == 64
