@@ -148,7 +148,7 @@ def test_app_serves_only_the_web_ui(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # A stand-in module: the real web UI is heavy and not what this test is about.
     made: list[tuple[str, Path]] = []
     web = types.ModuleType("mobile.web")
-    web.make_asgi_app = lambda url, data_dir: made.append((url, data_dir)) or "ASGI"  # type: ignore[attr-defined]
+    web.make_asgi_app = lambda url, data_dir, clock=None: made.append((url, data_dir)) or "ASGI"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mobile.web", web)
     fake = FakeUvicorn(capsys)
     monkeypatch.setattr(uvicorn, "run", fake)
@@ -200,7 +200,7 @@ def test_web_runs_the_ui_alone_against_the_local_api_by_default(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     made: list[tuple[str, Path]] = []
     web = types.ModuleType("mobile.web")
-    web.make_asgi_app = lambda url, data_dir: made.append((url, data_dir)) or "ASGI"  # type: ignore[attr-defined]
+    web.make_asgi_app = lambda url, data_dir, clock=None: made.append((url, data_dir)) or "ASGI"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mobile.web", web)
     fake = FakeUvicorn(capsys)
     monkeypatch.setattr(uvicorn, "run", fake)
