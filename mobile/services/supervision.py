@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import sqlite_utils
@@ -286,7 +287,7 @@ class SupervisionService(OnlineService):
                 "planned_date": today,
             }
             try:
-                await self._call(lambda api, body=body: api.create_visit(body))
+                await self._call(partial(Client.create_visit, body=body))
                 out.created += 1
             except SupervisionError as exc:
                 out.failed.append(f"{d.code}: {exc.detail}")
