@@ -44,7 +44,7 @@ lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy api_client backend
+	$(BIN)/mypy api_client backend mobile
 
 # Tests run in parallel, one worker per core; browser tests share one worker (xdist group).
 PYTEST_WORKERS ?= auto

@@ -9,18 +9,21 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from api_client.domain.geo import haversine_m
 
 MAX_TWO_OPT = 250  # 2-opt is O(n^2) per pass: a day's route is far smaller than this
 MAX_NEAREST = 1500  # above this, a cheap sweep order keeps the screen responsive
 
+K = TypeVar("K", bound=Hashable)  # a stop's id: plan_route hands back the caller's own id type
+
 
 @dataclass(frozen=True)
-class Stop:
+class Stop(Generic[K]):
     """One place to visit; lat/lon may be missing for households never geocoded."""
 
-    id: Hashable
+    id: K
     lat: float | None
     lon: float | None
 
@@ -38,12 +41,12 @@ def _xy(lat: float, lon: float, lat0: float) -> tuple[float, float]:
 
 def path_length_m(start: tuple[float, float] | None, stops: Sequence[Stop]) -> float:
     """Length in metres of the path start -> stops (stops without coordinates are skipped)."""
-    pts = [s for s in stops if s.located]
+    pts = [(s.lat, s.lon) for s in stops if s.lat is not None and s.lon is not None]
     total, prev = 0.0, start
-    for s in pts:
+    for lat, lon in pts:
         if prev is not None:
-            total += haversine_m(prev[0], prev[1], s.lat, s.lon)  # type: ignore[arg-type]
-        prev = (s.lat, s.lon)  # type: ignore[assignment]
+            total += haversine_m(prev[0], prev[1], lat, lon)
+        prev = (lat, lon)
     return total
 
 
@@ -88,14 +91,15 @@ def _two_opt(origin: tuple[float, float], pts: list[tuple[float, float]], order:
     return idx[1:]
 
 
-def plan_route(start: tuple[float, float] | None, stops: Sequence[Stop]) -> list[Hashable]:
+def plan_route(start: tuple[float, float] | None, stops: Sequence[Stop[K]]) -> list[K]:
     """Stop ids in visiting order: NN from `start` (or the first located stop), then 2-opt."""
     located = [s for s in stops if s.located]
     unlocated = [s.id for s in stops if not s.located]
     if not located:
         return unlocated
-    lat0 = start[0] if start else located[0].lat  # type: ignore[index]
-    pts = [_xy(s.lat, s.lon, lat0) for s in located]  # type: ignore[arg-type]
+    coords = [(s.lat, s.lon) for s in located if s.lat is not None and s.lon is not None]  # == located
+    lat0 = start[0] if start else coords[0][0]
+    pts = [_xy(lat, lon, lat0) for lat, lon in coords]
     origin = _xy(start[0], start[1], lat0) if start else pts[0]
     if len(pts) > MAX_NEAREST:
         # sweep: snake through 500 m bands, good enough to page through and never O(n^2)

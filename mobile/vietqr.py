@@ -46,15 +46,16 @@ def vietqr_payload(
         raise ValueError("account number must be 1-19 letters/digits")
     beneficiary = _tlv("00", bank_bin) + _tlv("01", account_no)
     merchant = _tlv("00", NAPAS_GUID) + _tlv("01", beneficiary) + _tlv("02", SERVICE_TO_ACCOUNT)
-    dynamic = amount_vnd is not None and amount_vnd > 0
+    amount = amount_vnd if amount_vnd is not None and amount_vnd > 0 else None  # None: a static QR
+    dynamic = amount is not None
     parts = [
         _tlv("00", "01"),
         _tlv("01", "12" if dynamic else "11"),  # 12 = one-time (dynamic) QR with an amount
         _tlv("38", merchant),
         _tlv("53", CURRENCY_VND),
     ]
-    if dynamic:
-        parts.append(_tlv("54", str(int(amount_vnd))))  # type: ignore[arg-type]
+    if amount is not None:
+        parts.append(_tlv("54", str(int(amount))))
     parts.append(_tlv("58", COUNTRY_VN))
     if note:
         parts.append(_tlv("62", _tlv("08", ascii_note(note))))

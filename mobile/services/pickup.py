@@ -16,6 +16,7 @@ from api_client.domain.identity import IdentityError, check_citizen_id, check_ph
 from api_client.domain.timeliness import appointment_for
 from api_client.models import (
     FailedPayload,
+    FailureReason,
     PickupCompleted,
     PickupPayload,
     Procedure,
@@ -317,7 +318,9 @@ class PickupService(FlowRules):
             id=uuid.uuid4(),
             visit_id=visit_id,
             occurred_at=self.now(),
-            payload=FailedPayload(reason=reason, note=(note or "").strip() or None, proposed_date=pd),
+            payload=FailedPayload(
+                reason=FailureReason(reason), note=(note or "").strip() or None, proposed_date=pd
+            ),
         )
         return self._record(event)
 

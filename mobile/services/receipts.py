@@ -69,7 +69,9 @@ class ReceiptStore:
     def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
         """Render and store the PDF for a visit (replacing an older one)."""
         self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at)
-        return self.get(visit_id)  # type: ignore[return-value]
+        info = self.get(visit_id)
+        assert info is not None  # just written
+        return info
 
     def get(self, visit_id: int) -> ReceiptInfo | None:
         """The stored receipt of a visit, or None."""
@@ -86,7 +88,9 @@ class ReceiptStore:
         if ext not in DOC_TYPES:
             raise ValueError(ext)
         self._write(key, owner_id, pdf, ext, code, "")
-        return self.get_document(key, owner_id)  # type: ignore[return-value]
+        info = self.get_document(key, owner_id)
+        assert info is not None  # just written
+        return info
 
     def get_document(self, key: str, owner_id: int) -> ReceiptInfo | None:
         """A PDF stored with save_document, or None."""

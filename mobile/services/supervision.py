@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import sqlite_utils
@@ -227,9 +228,9 @@ class SupervisionService(OnlineService):
         """Suggestions for a selection: the server's for its first open visit; for dossiers with no visit
         yet, the hamlet's officer(s) first, then the least busy officers (no household position to
         measure from until a visit exists)."""
-        first = next((d for d in dossiers if d.open_visit_id), None)
+        first = next((d.open_visit_id for d in dossiers if d.open_visit_id), None)
         if first is not None:
-            return await self.suggestions(first.open_visit_id)  # type: ignore[arg-type]
+            return await self.suggestions(first)
         officers = await self.field_officers()
         hamlet = next((d.hamlet_id for d in dossiers if d.hamlet_id), None)
 
@@ -286,7 +287,7 @@ class SupervisionService(OnlineService):
                 "planned_date": today,
             }
             try:
-                await self._call(lambda api, body=body: api.create_visit(body))
+                await self._call(partial(Client.create_visit, body=body))
                 out.created += 1
             except SupervisionError as exc:
                 out.failed.append(f"{d.code}: {exc.detail}")

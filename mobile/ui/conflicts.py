@@ -44,7 +44,7 @@ class ConflictsView:
         if not items:
             self.list.controls = [ft.Text(t("no_conflicts"))]
             return
-        rows = []
+        rows: list[ft.Control] = []
         for p in items:
             label = t(TYPE_KEYS.get(p.type, "")) if p.type in TYPE_KEYS else p.type
             rows.append(

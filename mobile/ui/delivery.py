@@ -63,6 +63,7 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
     # -- 1 recipient --------------------------------------------------------------------
     def _recipient(self) -> list[ft.Control]:
         t = self.ctx.t
+        assert self.detail is not None  # build() draws no step without the visit
         rec = self.draft.data.setdefault("recipient", {})
         kind = rec.get("kind") or "applicant"
         items: list[ft.Control] = [
@@ -105,6 +106,7 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
         return items
 
     def _pick_kind(self, e: ft.Event) -> None:
+        assert self.detail is not None  # build() draws no step without the visit
         self._save_fields()
         rec = self.draft.data.setdefault("recipient", {})
         if rec.get("kind") != e.control.data:
@@ -205,6 +207,7 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
     # -- 4 handover and letter ----------------------------------------------------------
     def _handover(self) -> list[ft.Control]:
         t = self.ctx.t
+        assert self.detail is not None  # build() draws no step without the visit
         proc = self.detail.procedure
         items: list[ft.Control] = [
             ft.Text(
@@ -274,6 +277,7 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
     # -- 7 done -----------------------------------------------------------------------------
     def _done(self) -> list[ft.Control]:
         t = self.ctx.t
+        assert self.detail is not None  # build() draws no step without the visit
         items: list[ft.Control] = [
             ft.Text(
                 t("delivered", code=self.detail.row.dossier_code),

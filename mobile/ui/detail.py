@@ -153,7 +153,7 @@ class DetailView:
         else:
             items.append(ft.Text(t("visit_closed"), color=MUTED))
         if r.kind == "delivery" and not r.is_open and (url := svc.delivery.letter_url(self.visit_id)):
-            letter = svc.delivery.letter_name(d.procedure.letter if d.procedure else "")
+            letter = svc.delivery.letter_name(svc.delivery.letter_kind(d) or "")
             items.append(link_button(t("letter_pdf", letter=letter), url, "letter-link"))
         items.append(
             ft.OutlinedButton(

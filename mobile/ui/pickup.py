@@ -87,6 +87,7 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         ]
 
     def _done_identify(self) -> None:
+        assert self.detail is not None  # build() draws no step without the visit
         f = self.fields
         out = self.svc.check_identity(
             f["full_name"].value or "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import flet as ft
 
@@ -51,7 +52,9 @@ class RouteView:
         self.ctx = ctx
         t = ctx.t
         # filters survive language switches and returns from the detail screen
-        self.state = state if state is not None else {"kind": None, "status": "open", "q": "", "map": False}
+        self.state: dict[str, Any] = (
+            state if state is not None else {"kind": None, "status": "open", "q": "", "map": False}
+        )
         self.all_rows: list[VisitRow] = []
         self.shown = PAGE_SIZE
         self.search = ft.TextField(

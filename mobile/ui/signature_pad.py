@@ -84,7 +84,10 @@ class SignaturePad:
             return
         p = (round(e.local_position.x, 1), round(e.local_position.y, 1))
         self.strokes[-1].append(p)
-        self.canvas.shapes[-1].points.append(ft.Offset(*p))
+        shape = self.canvas.shapes[-1]
+        # the pad draws nothing but Points, one per stroke, each made with its list of points
+        assert isinstance(shape, cv.Points) and shape.points is not None
+        shape.points.append(ft.Offset(*p))
         self.canvas.update()
 
     def _end(self, e: ft.DragEndEvent) -> None:

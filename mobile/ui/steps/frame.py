@@ -24,6 +24,8 @@ class StepFlow:
     step_titles: tuple[str, ...] = ()
     buckets: dict[str, str] = {}
     complete_label = "complete"
+    # provided by GpsStep, listed after this base: an annotation only, so nothing here shadows it
+    _gps_ready: Callable[[], bool]
 
     def __init__(self, ctx: ViewContext, visit_id: int, svc: Any) -> None:
         self.ctx = ctx
@@ -175,8 +177,7 @@ class StepFlow:
         return self.draft.step == self.steps.index("gps")
 
     def _complete(self, e: ft.Event) -> None:
-        # _gps_ready comes from GpsStep (listed after this base, so its stubs never shadow ours)
-        if self.gps_busy or not self._gps_ready():  # type: ignore[attr-defined]
+        if self.gps_busy or not self._gps_ready():
             return
         try:
             self._record()

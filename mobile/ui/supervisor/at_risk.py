@@ -3,6 +3,8 @@ tick one or many and (re)assign them, with the suggested officer at the top of t
 
 from __future__ import annotations
 
+from typing import Any
+
 import flet as ft
 
 from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
@@ -27,7 +29,7 @@ class AtRiskView:
         self.ctx = ctx
         self.svc = ctx.services.supervision
         # the shell keeps this dict, so the tab and page survive a language switch
-        self.state = state if state is not None else {"kind": "due_today", "page": 1}
+        self.state: dict[str, Any] = state if state is not None else {"kind": "due_today", "page": 1}
         self.totals: dict[str, int | None] = {k: None for k in AT_RISK_KINDS}
         self.items: list[AtRiskDossier] = []
         self.total = 0
@@ -145,7 +147,7 @@ class AtRiskView:
         else:
             name = who.full_name if who else f"#{d.assignee_id}"
             assignee = ft.Text(f"{t('sup_assignee')}: {name}", color=OK, key=f"risk-assignee-{d.id}")
-        details = [
+        details: list[ft.Control] = [
             ft.Text(
                 f"{self.procedures.get(d.procedure_code, d.procedure_code)} · {t(f'dstatus_{d.status}')}",
                 size=13,

@@ -4,6 +4,7 @@ the day's visits coloured by status, and a side list of officers with their coun
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import flet as ft
 import flet_map as fm
@@ -35,7 +36,7 @@ class BoardView:
         self.ctx = ctx
         self.svc = ctx.services.supervision
         self.st = self.svc.state
-        self._unsub = None
+        self._unsub: Callable[[], None] | None = None
         self.status = ft.Text("", size=14, key="board-status")
         self.summary = ft.Text("", size=15, weight=ft.FontWeight.BOLD, key="board-summary")
         self.map_slot = ft.Container(height=MAP_HEIGHT, bgcolor="#E8EEF3", border_radius=8)
@@ -152,7 +153,10 @@ class BoardView:
         selected = o.id == self.st.selected_id
         pos = o.last_position
         age = age_text(t, age_minutes(pos.recorded_at, b.server_time) if pos else None)
-        duty = {True: t("sup_on_duty"), False: t("sup_off_duty")}.get(o.on_duty, t("sup_duty_unknown"))
+        if o.on_duty is None:
+            duty = t("sup_duty_unknown")
+        else:
+            duty = t("sup_on_duty") if o.on_duty else t("sup_off_duty")
         n = o.counts
         toggle = ft.FilledButton if selected else ft.OutlinedButton
         return ft.Container(
@@ -239,10 +243,10 @@ class BoardView:
             )
             for v in visits[:MAX_VISIT_MARKERS]
         ]
-        officers = [o for o in (b.officers if b else []) if o.last_position]
+        officers = [(o, pos) for o in (b.officers if b else []) if (pos := o.last_position)]
         officer_markers = [
             fm.Marker(
-                coordinates=fm.MapLatitudeLongitude(o.last_position.lat, o.last_position.lon),
+                coordinates=fm.MapLatitudeLongitude(pos.lat, pos.lon),
                 width=120,
                 height=58,
                 content=ft.Semantics(
@@ -268,7 +272,7 @@ class BoardView:
                     ),
                 ),
             )
-            for o in officers
+            for o, pos in officers
         ]
         lines: list[fm.PolylineMarker] = []
         if track:
@@ -290,12 +294,11 @@ class BoardView:
             if len(actual) > 1:
                 lines.append(fm.PolylineMarker(coordinates=actual, color=TRACK_COLOUR, stroke_width=5))
         # fit the camera to what matters: the chosen officer's day, else every officer and visit
+        spots = [(v.lat, v.lon) for v in visits if v.lat is not None and v.lon is not None]  # all visits
         if track and track.points:
-            focus = [(p.lat, p.lon) for p in track.points] + [(v.lat, v.lon) for v in visits]
+            focus = [(p.lat, p.lon) for p in track.points] + spots
         else:
-            focus = [(o.last_position.lat, o.last_position.lon) for o in officers] + [
-                (v.lat, v.lon) for v in visits
-            ]
+            focus = [(pos.lat, pos.lon) for _, pos in officers] + spots
         centre = (
             (sum(p[0] for p in focus) / len(focus), sum(p[1] for p in focus) / len(focus))
             if focus

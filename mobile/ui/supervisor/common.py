@@ -156,7 +156,8 @@ def download_control(t: Callable[..., str], fmt: str, url: str | None, path: obj
 
 
 def pager_controls(t: Callable[..., str], page: int, total: int, page_size: int,
-                   on_step: Callable[[int], object], key: str) -> list[ft.Control]:
+                   on_step: Callable[[int], ft.ControlEventHandler[ft.OutlinedButton]],
+                   key: str) -> list[ft.Control]:
     """Previous / 'page p of n' / next, the same on every paginated supervisor list."""
     pages = max(1, -(-total // page_size))
     return [

@@ -190,11 +190,14 @@ class IndicatorsView:
 
     def _table(self, r: IndicatorReport) -> ft.Control:
         t = self.ctx.t
-        cols = [ft.DataColumn(ft.Text(t(f"ind_group_{r.group_by.value}"), weight=ft.FontWeight.BOLD))]
+        # label= by keyword: mypy reads flet's DataColumn as taking `tooltip` first (its kw_only
+        # field() is not a declared field specifier); at run time label is the first argument
+        cols = [ft.DataColumn(label=ft.Text(t(f"ind_group_{r.group_by.value}"), weight=ft.FontWeight.BOLD))]
         cols += [
-            ft.DataColumn(ft.Text(t(label), weight=ft.FontWeight.BOLD), numeric=True) for _, label in COLUMNS
+            ft.DataColumn(label=ft.Text(t(label), weight=ft.FontWeight.BOLD), numeric=True)
+            for _, label in COLUMNS
         ]
-        cols.append(ft.DataColumn(ft.Text(t("ind_reasons"), weight=ft.FontWeight.BOLD)))
+        cols.append(ft.DataColumn(label=ft.Text(t("ind_reasons"), weight=ft.FontWeight.BOLD)))
         rows = [self._row(row, f"{row.key_id}") for row in r.rows]
         rows.append(self._row(r.total, "total", bold=True))
         return ft.DataTable(
