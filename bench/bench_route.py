@@ -44,6 +44,7 @@ if str(HARNESS_DIR) not in sys.path:
 import flet as ft  # noqa: E402
 from harness import AppHarness  # noqa: E402
 
+from api_client.domain.clock import today_vn  # noqa: E402
 from api_client.domain.text import matches  # noqa: E402
 from api_client.models import (  # noqa: E402
     CitizenPublic,
@@ -57,7 +58,7 @@ from mobile import store  # noqa: E402
 from mobile.app import build_main  # noqa: E402
 from mobile.services.location import Fix, FixedLocationService  # noqa: E402
 from mobile.services.photos import BytesPhotoService  # noqa: E402
-from mobile.services.route import RouteService, vn_today  # noqa: E402
+from mobile.services.route import RouteService  # noqa: E402
 from mobile.store import cache  # noqa: E402
 from mobile.store.overrides import visit_patches  # noqa: E402
 from mobile.ui.route import PAGE_SIZE  # noqa: E402
@@ -135,7 +136,7 @@ def fill_store(folder: Path, n: int, rng_seed: int = 7) -> dict[str, int]:
     cache.upsert_units(db, units)
     cache.upsert_catalogues(db, [catalogue])
     procedures = [p.code for p in catalogue.procedures]
-    today = vn_today()
+    today = today_vn().isoformat()
     citizens, dossiers, visits = [], [], []
     kinds = {"pickup": 0, "delivery": 0}
     for i in range(1, n + 1):

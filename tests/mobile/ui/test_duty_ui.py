@@ -13,11 +13,10 @@ from sqlalchemy import Engine, delete
 from uikit import click_key, joined, login, make_fix, shell, start_app, wait_until
 
 from api_client import Client
-from api_client.domain.clock import now_utc
+from api_client.domain.clock import VN_TZ, now_utc
 from backend.db.schema import breadcrumbs, duty_changes
 from mobile import tracking
 from mobile.services.location import Fix, LocationError
-from mobile.services.route import VN_TZ
 from mobile.tracking import Offer
 
 STEP = 0.0004  # ≈ 44 m of latitude: every good fix is far enough from the previous one

@@ -10,8 +10,8 @@ from supkit import by_key, keys, start_supervisor, sup_api
 from uikit import click_key, joined, shell, type_key, wait_until
 
 from api_client.client import Client
+from api_client.domain.clock import VN_TZ
 from api_client.domain.text import fold
-from mobile.services.route import VN_TZ
 from mobile.ui.supervisor.dossiers import DossiersView
 from mobile.ui.theme import DANGER
 

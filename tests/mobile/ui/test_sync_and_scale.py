@@ -7,7 +7,7 @@ from datetime import timedelta
 from uikit import click_key, joined, login, pickup_row, shell, start_app, wait_until
 
 from api_client import Client
-from api_client.domain.clock import now_utc
+from api_client.domain.clock import now_utc, today_vn
 from api_client.models import (
     CataloguePublic,
     CitizenPublic,
@@ -17,7 +17,6 @@ from api_client.models import (
     VisitPublic,
 )
 from mobile import store
-from mobile.services.route import vn_today
 from mobile.store import cache
 from mobile.ui.route import PAGE_SIZE
 
@@ -58,7 +57,7 @@ def _big_store(folder, n: int) -> None:
         db, TokenPublic(access_token="t", expires_at=expires, officer=officer), "http://127.0.0.1:9"
     )
     cache.upsert_catalogues(db, [CataloguePublic(version=1, procedures=[])])
-    today = vn_today()
+    today = today_vn().isoformat()
     cache.upsert_citizens(
         db,
         [
