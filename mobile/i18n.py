@@ -61,6 +61,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overdue": ("Quá hạn", "Overdue"),
     "distance_km": ("{d} km", "{d} km"),
     "no_coords": ("Chưa có toạ độ", "No coordinates"),
+    "route_eta": ("Dự kiến {eta}", "ETA {eta}"),
+    "window_label": ("Hẹn {start}–{end}", "Window {start}–{end}"),
+    "window_missed": (
+        "Không kịp giờ hẹn {start}–{end}: dự kiến đến {eta}, trễ {m} phút",
+        "Misses the {start}–{end} appointment: arrives {eta}, {m} min late",
+    ),
+    "route_window_warnings": (
+        "{n} lượt không kịp giờ hẹn — hãy gọi trước cho người dân",
+        "{n} visits will miss their appointment window: call the citizens ahead",
+    ),
     "map_tiles_note": (
         "Nền bản đồ có thể không tải khi mất mạng; điểm và đường vẫn hiện.",
         "Map tiles may not load offline; markers and route still show.",

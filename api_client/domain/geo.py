@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import math
 
+from geopy.distance import geodesic
+
 EARTH_RADIUS_M = 6_371_000.0
 MAX_ACCURACY_M = 50.0  # a fix worse than this needs a reason
 MAX_DISTANCE_FROM_HOME_M = 300.0  # a fix further than this from the household needs a reason
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic (WGS-84 ellipsoid) distance in metres: what any distance shown to a person uses."""
+    return float(geodesic((lat1, lon1), (lat2, lon2)).meters)
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -29,6 +29,10 @@ class VisitRow:
     dossier_status: int
     lat: float | None
     lon: float | None
+    window_start: str | None = None  # appointment window 'HH:MM' (Vietnam time), from the visit
+    window_end: str | None = None
+    eta: str | None = None  # planned start of service 'HH:MM' on the current route
+    window_late_min: int | None = None  # minutes after window_end this route arrives (None: on time)
     attempts: int = 0
     local_pending: bool = False  # done on the phone, not yet confirmed by the server
     distance_m: float | None = None
