@@ -366,8 +366,10 @@ def solve(
     clock: Callable[[], float] = time.perf_counter,
     seed: int = 0,
     max_kicks: int = 2000,
+    stall_kicks: int | None = None,
 ) -> Solution:
-    """Best route found within `budget_s` seconds of `clock` (and `max_kicks` kicks)."""
+    """Best route found within `budget_s` seconds of `clock`, `max_kicks` kicks, and `stall_kicks`
+    kicks without improvement (default 60 + 4 per stop: small days stop long before the budget)."""
     started = clock()
 
     def out_of_time() -> bool:
@@ -391,13 +393,17 @@ def solve(
     assert search is not None and best_route is not None
     search.set_route(list(best_route))
     rng = random.Random(seed)
-    kicks = 0
-    while n >= 8 and kicks < max_kicks and not out_of_time():
+    stall_limit = 60 + 4 * n if stall_kicks is None else stall_kicks
+    kicks = stall = 0
+    while n >= 5 and kicks < max_kicks and stall < stall_limit and not out_of_time():
         kicks += 1
+        stall += 1
         new, cuts = _double_bridge(best_route, rng)
         search.set_route(new)
         search.optimise(cuts, out_of_time)
         c = search.cost()
+        if c < best_cost - EPS:
+            stall = 0
         if c <= best_cost + EPS:
             best_cost, best_route = c, list(search.route)
     return Solution(
