@@ -36,6 +36,12 @@ class Settings:
     notice_webhook_url: str | None = field(
         default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
     notice_interval_s: float = 30.0  # seconds between background dispatch runs
+    # issue 10: a Nominatim the deployment runs, e.g. "http://10.0.0.5:8080" (unset: no geocoding,
+    # households without coordinates are placed at their hamlet's centre, marked approximate)
+    geocoder_url: str | None = field(default_factory=lambda: os.environ.get("DOORSTEP_GEOCODER_URL") or None)
+    geocoder_timeout_s: float = 5.0
+    geocoder_min_delay_s: float = 1.0  # Nominatim's usage policy: at most one request a second
+    geocoder_user_agent: str = "doorstep/0.1 (commune one-stop home service)"
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

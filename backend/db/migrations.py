@@ -13,7 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from .schema import (
     apologies,
     change_counter,
+    citizens,
     dossiers,
+    geocode_cache,
     handover_items,
     handovers,
     metadata,
@@ -117,6 +119,14 @@ def _trigram_index(conn: Connection) -> None:
         log.warning("pg_trgm unavailable, dossier search will scan: %s", exc.orig)
 
 
+def _locations(conn: Connection) -> None:
+    _add_missing_columns(conn, citizens, ["location_source", "location_precision", "location_note"])
+    metadata.create_all(conn, tables=[geocode_cache])
+    # coordinates already stored came with the import (or the seed): that is what they are
+    conn.execute(update(citizens).where(citizens.c.lat.is_not(None), citizens.c.location_source.is_(None))
+                 .values(location_source="imported", location_precision="exact"))
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -124,6 +134,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
+    (6, "issue 10: citizen location source/precision, geocode cache", _locations),
 ]
 
 
