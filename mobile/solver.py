@@ -193,14 +193,25 @@ class _Search:
         """Lexicographic cost folded into one number."""
         return self.late * LATE_WEIGHT + self.length
 
-    def _try(self, delta: float, build: Callable[[], list[int]], touched: Sequence[int]) -> bool:
+    def _apply(self, route: list[int], lo: int, hi: int, length: float, late: float) -> None:
+        """Take a moved route whose positions lo..hi changed (the rest of `pos` still holds)."""
+        self.route = route
+        pos = self.pos
+        for i in range(lo, hi + 1):
+            pos[route[i]] = i
+        self.length, self.late = length, late
+
+    def _try(
+        self, delta: float, build: Callable[[], list[int]], touched: Sequence[int], lo: int, hi: int
+    ) -> bool:
         """Apply a candidate move when it lowers the cost; `build` makes the new route.
 
-        `touched` are the nodes whose neighbours in the tour change (woken for the next moves).
+        `touched` are the nodes whose neighbours in the tour change (woken for the next moves);
+        positions lo..hi are the only ones the move changes.
         """
         if not self.timed:
             if delta < -EPS:
-                self.set_route(build(), self.length + delta, 0.0)
+                self._apply(build(), lo, hi, self.length + delta, 0.0)
                 self.touched = touched
                 return True
             return False
@@ -209,7 +220,7 @@ class _Search:
         new = build()
         late = _late(self.p, new)
         if late * LATE_WEIGHT + self.length + delta < self.cost() - EPS:
-            self.set_route(new, self.length + delta, late)
+            self._apply(new, lo, hi, self.length + delta, late)
             self.touched = touched
             return True
         return False
@@ -237,7 +248,7 @@ class _Search:
                 delta = dac + d[xn][yn] - d[x][xn] - d[y][yn]
                 if delta < -EPS or timed:
                     build = lambda i=i, j=j: route[: i + 1] + route[j:i:-1] + route[j + 1 :]  # noqa: E731
-                    if self._try(delta, build, (x, xn, y, yn)):
+                    if self._try(delta, build, (x, xn, y, yn), i + 1, j):
                         return True
             # variant 2 removes (pred a, a): a, c become route[i+1], route[j+1]
             i, j = (pa - 1, pc - 1) if pa < pc else (pc - 1, pa - 1)
@@ -247,7 +258,7 @@ class _Search:
                 delta = d[x][y] + dac - d[x][xn] - d[y][yn]
                 if delta < -EPS or timed:
                     build = lambda i=i, j=j: route[: i + 1] + route[j:i:-1] + route[j + 1 :]  # noqa: E731
-                    if self._try(delta, build, (x, xn, y, yn)):
+                    if self._try(delta, build, (x, xn, y, yn), i + 1, j):
                         return True
         return False
 
@@ -294,7 +305,7 @@ class _Search:
                                 at = m + 1 if m < i else m + 1 - (k - i + 1)
                                 return rest[:at] + seg + rest[at:]
 
-                            if self._try(delta, build, (prev, nxt, s0, sk, p_, q_)):
+                            if self._try(delta, build, (prev, nxt, s0, sk, p_, q_), min(i, m + 1), max(k, m)):
                                 return True
         return False
 
@@ -320,7 +331,8 @@ class _Search:
 
     def optimise(self, active: list[int], out_of_time: Callable[[], bool]) -> None:
         """Don't-look-bit local search from the `active` nodes until no move improves."""
-        queue = list(dict.fromkeys(v for v in active if 0 < v < len(self.route) - 1))
+        end = len(self.route) - 1  # the end node's id (nodes are 0..n+1)
+        queue = list(dict.fromkeys(v for v in active if 0 < v < end))
         queued = set(queue)
         while queue:
             if out_of_time():
@@ -330,7 +342,7 @@ class _Search:
             if self.two_opt(a) or self.or_opt(a):
                 # wake the nodes whose edges changed
                 for v in self.touched:
-                    if v not in queued and 0 < v < len(self.route) - 1:
+                    if v not in queued and 0 < v < end:
                         queue.append(v)
                         queued.add(v)
                 if a not in queued:
