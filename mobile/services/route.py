@@ -146,6 +146,8 @@ class RouteService:
                 dossier_status=int(d.status) if d else 0,
                 lat=c.get("lat"),
                 lon=c.get("lon"),
+                location_source=c.get("location_source"),
+                location_precision=c.get("location_precision"),
                 window_start=v.window_start,
                 window_end=v.window_end,
                 attempts=v.attempts,

@@ -264,6 +264,8 @@ class RouteView:
         kind = t("kind_pickup") if r.kind == "pickup" else t("kind_delivery")
         status = t(f"status_{r.status}") + (f" ({t('unsynced_local')})" if r.local_pending else "")
         dist = fmt_distance(r.distance_m) if r.lat is not None else t("no_coords")
+        if dist and r.lat is not None and r.location_precision == "approximate":
+            dist = f"≈ {dist} ({t('loc_approximate')})"  # the pin is the hamlet's centre or a guess
         return ft.Container(
             key=f"visit-{r.visit_id}",
             on_click=lambda e, vid=r.visit_id: self.ctx.nav.go("detail", visit_id=vid),

@@ -130,3 +130,13 @@ def test_a_window_that_cannot_be_met_is_flagged_with_a_vietnamese_message(tmp_pa
     # the same visits at 07:30 are all on time
     early = RouteService(db, FixedLocationService(), clock=_at("07:30")).rows()
     assert all(r.window_late_min is None for r in early)
+
+
+def test_rows_carry_where_the_pin_came_from(tmp_path):
+    db = _store(tmp_path, {}, {1: (10.88, 105.09)})
+    body = store.get_citizen(db, 1).model_dump()
+    body.update(location_source="hamlet_centre", location_precision="approximate", location_note="not_found")
+    cache.upsert_citizens(db, [CitizenPublic.model_validate(body)])
+    [row] = RouteService(db, FixedLocationService(), clock=_at("08:00")).rows()
+    assert (row.location_source, row.location_precision) == ("hamlet_centre", "approximate")
+    assert Translator().t(f"loc_src_{row.location_source}") == "tâm ấp, chưa rõ nhà"
