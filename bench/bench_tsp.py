@@ -213,8 +213,8 @@ def render(rep: Report) -> str:
         "Ratios are solver ÷ other (below 1 = the solver's tour is shorter). Times: *CPU* is this "
         "process's CPU time (the target is checked on it), *wall* the elapsed time, which on this "
         "2-core machine shared with other jobs also counts their time slices (see the load average); "
-        "the solver's own budget runs on the wall clock, so a busier machine gets fewer kicks, not "
-        "a longer wait.",
+        "the solver's own budget runs on the wall clock, so on a busier machine it does fewer kicks "
+        "(and overruns its budget by whatever time slice it was waiting for).",
         "",
         "| N | solver km (median) | OR-Tools km | old km | ÷ OR-Tools median | ÷ OR-Tools worst "
         "| ÷ old median | solver CPU ms median | CPU ms worst | wall ms median | wall ms worst "
