@@ -32,6 +32,7 @@ from pathlib import Path
 
 from api_client.domain.geo import distance_m
 from mobile.routing import RouteSettings, Stop, distance_matrix, legacy_order, plan
+from mobile.solver import NEIGHBOURS
 
 from . import report as _report
 
@@ -206,8 +207,9 @@ def render(rep: Report) -> str:
         f"start, Python {sys.version.split()[0]}); {rep.seeds} random instances per N, stops uniform in a "
         "15 km box around the An Phú commune office, tours from the office and back, all measured on the "
         "same equirectangular matrix. *solver*: `mobile.routing.plan` with the route screen's settings "
-        "(pure Python: 2-opt + Or-opt over 10 nearest neighbours, then double-bridge kicks until the "
-        f"budget of {RouteSettings().budget_s * 1000:.0f} ms or {RouteSettings().max_kicks} kicks); "
+        f"(pure Python: 2-opt + Or-opt over {NEIGHBOURS} nearest neighbours, then double-bridge kicks until the "
+        f"budget of {RouteSettings().budget_s * 1000:.0f} ms, {RouteSettings().max_kicks} kicks or "
+        "60 + 4·N kicks without improvement); "
         f"*OR-Tools*: PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH, {rep.ortools_s:g} s time limit; *old*: "
         "nearest neighbour + 2-opt, the planner the solver replaced, measured in the same run. "
         "Ratios are solver ÷ other (below 1 = the solver's tour is shorter). Times: *CPU* is this "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import builders
+import deliverykit as dk
+import eventkit
 import httpx
 import pytest
 from nominatimkit import FakeNominatim, running_nominatim
@@ -94,3 +96,40 @@ def test_a_corrected_address_is_geocoded_and_pulled(
         == pytest.approx((10.871, 105.081, "hamlet_centre", "approximate", "not_found"))
     assert supervisor.patch(f"/citizens/{binh}", json={"hamlet_id": 999999}).status_code == 422
     assert supervisor.patch(f"/citizens/{binh}", json={"address": ""}).status_code == 422
+
+
+def test_a_good_fix_at_a_completed_visit_places_a_household_whose_pin_was_a_guess(
+        server: LiveServer, world: builders.World, client_for: Clients) -> None:
+    an, binh = world.citizens["an"], world.citizens["binh"]
+    with server.engine.begin() as conn:  # an: at the hamlet's centre; binh: an exact imported pin
+        conn.execute(citizens.update().where(citizens.c.id == an).values(
+            lat=10.871, lon=105.081, location_source="hamlet_centre", location_precision="approximate",
+            location_note="not_found"))
+        conn.execute(citizens.update().where(citizens.c.id == binh).values(
+            location_source="imported", location_precision="exact"))
+    officer = client_for("can_bo_a")
+    cursor = _pull(officer, "")["next_cursor"]
+    fix = {"lat": 10.8733, "lon": 105.0921, "accuracy_m": 40.0, "device_time": eventkit.now()}
+    poor = eventkit.pickup(world.visits["pickup_a"], world.citizen_ids["an"],
+                           gps={"fix": fix, "warnings": ["far_from_home"], "reason": "device_gps_weak"})
+    good = eventkit.pickup(world.visits["pickup_a2"], world.citizen_ids["an"],
+                           gps={"fix": {**fix, "accuracy_m": 6.0}, "warnings": ["far_from_home"],
+                                "reason": "device_gps_weak"})
+    for event in (poor, good):
+        (res,) = officer.post("/sync/push", json={"events": [event]}).json()["results"]
+        assert res["status"] == "applied", res
+        if event is poor:  # a 40 m fix is not good enough to learn from
+            with server.engine.connect() as conn:
+                assert conn.execute(select(citizens.c.location_source).where(citizens.c.id == an)).scalar() \
+                    == "hamlet_centre"
+    [learned] = [c for c in _pull(officer, cursor)["citizens"] if c["id"] == an]
+    assert (learned["lat"], learned["lon"], learned["location_source"], learned["location_precision"]) == (
+        10.8733, 105.0921, "visit", "exact")
+    # an exact pin is never moved by a visit's fix
+    code = dk.code_of(server.engine, world.dossiers["delivery_a"])
+    (res,) = officer.post("/sync/push", json={"events": [eventkit.delivery(
+        world.visits["delivery_a"], code, world.citizen_ids["binh"])]}).json()["results"]
+    assert res["status"] == "applied", res
+    with server.engine.connect() as conn:
+        assert conn.execute(select(citizens.c.location_source).where(citizens.c.id == binh)).scalar() \
+            == "imported"
