@@ -36,6 +36,7 @@ from .routers import (
     visits,
 )
 from .routers.health import app_version
+from .services.geocoding import make_geocoder
 
 API_PREFIX = "/api/v1"
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -86,6 +87,8 @@ def create_app(settings: Settings) -> FastAPI:
                       on_shutdown=[worker.stop] if worker else None)
     app.state.settings = settings
     app.state.engine = engine
+    # one geocoder per process: its RateLimiter spaces every request this server sends
+    app.state.geocoder = make_geocoder(settings)
     install_error_handlers(app)
     app.add_middleware(GzipRequestMiddleware)
     app.add_middleware(ClockMiddleware, clock=settings.clock)

@@ -31,6 +31,7 @@ from .importer import ImportFileError, import_dossiers
 from .reference import ensure_catalogues, ensure_units, insert_id, now_iso
 from .security import hash_password
 from .seed import DEMO_PASSWORD, SeedSummary, is_demo_seeded, seed_demo
+from .services.geocoding import make_geocoder
 
 ROLE_LABELS = {"hamlet_officer": "Cán bộ ấp/khóm", "postal_worker": "Nhân viên bưu điện",
                "supervisor": "Giám sát"}
@@ -260,9 +261,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """`doorstep import FILE`: import dossiers; exit 1 when some rows were rejected."""
-    engine = _prepared_engine(_settings(args))
+    settings = _settings(args)
+    engine = _prepared_engine(settings)
     try:
-        report = import_dossiers(engine, args.file)
+        report = import_dossiers(engine, args.file, make_geocoder(settings))
     except ImportFileError as exc:
         raise CliError(str(exc)) from exc
     print("\n".join(report.lines()))

@@ -76,6 +76,12 @@ class Settings:
     notice_dispatch: bool = True
     # business time: every request, background task and the web UI read this clock
     clock: Clock = field(default_factory=SystemClock, repr=False)
+    # issue 10: a Nominatim the deployment runs, e.g. "http://10.0.0.5:8080" (unset: no geocoding,
+    # households without coordinates are placed at their hamlet's centre, marked approximate)
+    geocoder_url: str | None = field(default_factory=lambda: os.environ.get("DOORSTEP_GEOCODER_URL") or None)
+    geocoder_timeout_s: float = 5.0
+    geocoder_min_delay_s: float = 1.0  # Nominatim's usage policy: at most one request a second
+    geocoder_user_agent: str = "doorstep/0.1 (commune one-stop home service)"
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,6 +15,7 @@ from .db.schema import officers
 from .errors import ApiError
 from .security import TokenError, read_token
 from .services.clock import now_utc
+from .services.geocoding import Geocode
 from .services.views import officer_public
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
@@ -32,7 +33,15 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+def get_geocoder(request: Request) -> Geocode | None:
+    """The deployment's rate-limited geocoder (services.geocoding), or None when none is configured."""
+    geocoder: Geocode | None = getattr(request.app.state, "geocoder", None)
+    return geocoder
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# typed Any for FastAPI, which inspects dependency annotations: the value is a Geocode or None
+GeocoderDep = Annotated[Any, Depends(get_geocoder)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 

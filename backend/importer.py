@@ -28,6 +28,7 @@ from .db.changes import next_seq
 from .db.schema import citizens, dossier_status_log, dossiers, officer_units, officers, units, visits
 from .db.search import dossier_search_text, refresh_search_text
 from .reference import allocate_dossier_code, insert_id, latest_catalogue, now_iso, utc_iso
+from .services.geocoding import Geocode, Locator
 
 REQUIRED_COLUMNS = ("ma_thu_tuc", "ho_ten", "so_cccd", "dia_chi", "ma_xa")
 # Rough bounding box of Vietnam: a point outside it is a typo (swapped lat/lon, missing dot).
@@ -53,12 +54,20 @@ class ImportReport:
     codes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # rows placed by source (imported, geocoded, hamlet_centre, kept), and the approximate ones
+    located: dict[str, int] = field(default_factory=dict)
+    approximate: list[tuple[int, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A human-readable report, Vietnamese first."""
         out = [f"Tệp {self.path}: đã nhập {self.imported} hồ sơ, tạo {self.visits} lượt thăm; "
                f"bỏ qua {len(self.skipped)}; lỗi {len(self.errors)} "
                f"(imported {self.imported}, skipped {len(self.skipped)}, errors {len(self.errors)})"]
+        if self.located:
+            n = self.located.get
+            out.append(f"  Vị trí: {n('imported', 0)} theo tọa độ trong tệp, {n('geocoded', 0)} tìm theo "
+                       f"địa chỉ, {n('hamlet_centre', 0)} gần đúng (tâm ấp), {n('kept', 0)} giữ vị trí cũ")
+        out += [f"  Vị trí gần đúng dòng {line}: {reason}" for line, reason in self.approximate]
         out += [f"  Bỏ qua dòng {line}: {message}" for line, message in self.skipped]
         out += [f"  Lỗi dòng {line}: {message}" for line, message in self.errors]
         return out
@@ -86,6 +95,9 @@ class _Row:
     kind: str
     visit_date: date
     catalogue_version: int
+    location_source: str | None = None
+    location_precision: str | None = None
+    location_note: str | None = None
 
 
 @dataclass
@@ -145,20 +157,65 @@ def _json_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def import_dossiers(engine: Engine, path: Path) -> ImportReport:
-    """Validate every row of the file and write each good one in its own transaction."""
+def import_dossiers(engine: Engine, path: Path, geocoder: Geocode | None = None) -> ImportReport:
+    """Validate every row of the file and write each good one in its own transaction.
+
+    Rows without coordinates are geocoded through `geocoder` (see services.geocoding; None: none
+    configured) before their transaction, so a slow geocoder never holds a database lock; a row it
+    cannot resolve is still imported, at its hamlet's centre, marked approximate with the reason.
+    """
     path = Path(path)
     rows = read_rows(path)
     report = ImportReport(path=str(path))
     with engine.connect() as conn:
         context = _load_context(conn)
+    locator = Locator(engine, geocoder)
     for line, raw in rows:
         row, problems = _validate(line, raw, context)
         if row is None:
             report.errors.append((line, "; ".join(problems)))
             continue
+        _locate(engine, locator, row, report)
         _write_one(engine, row, path.name, report)
     return report
+
+
+# a household's pin that a person placed or a visit verified is better than any geocoder's guess
+KEPT_SOURCES = ("visit", "supervisor")
+
+
+def _locate(engine: Engine, locator: Locator, row: _Row, report: ImportReport) -> None:
+    """Fill the row's location: the file's coordinates, what we already know, or the geocoder's."""
+    if row.lat is not None:
+        row.location_source, row.location_precision = "imported", "exact"
+        report.located["imported"] = report.located.get("imported", 0) + 1
+        return
+    with engine.connect() as conn:
+        known = conn.execute(select(citizens.c.address, citizens.c.lat, citizens.c.location_source)
+                             .where(citizens.c.id_number == row.id_number)).first()
+    if known is not None and known.lat is not None and (
+            known.location_source in KEPT_SOURCES or known.address == row.address):
+        report.located["kept"] = report.located.get("kept", 0) + 1
+        return  # _upsert_citizen leaves the stored location alone
+    found = locator.resolve(row.address, row.hamlet_id, row.commune_id)
+    if found.source is None:
+        report.approximate.append((row.line, found.note or ""))
+        return
+    row.lat, row.lon = found.lat, found.lon
+    row.location_source, row.location_precision, row.location_note = found.source, found.precision, found.note
+    report.located[found.source] = report.located.get(found.source, 0) + 1
+    if found.precision == "approximate":
+        report.approximate.append((row.line, _REASONS.get(found.note or "", found.note or "")))
+
+
+_REASONS = {
+    "no_geocoder": "chưa cấu hình dịch vụ tìm địa chỉ, đặt tại tâm ấp",
+    "not_found": "không tìm thấy địa chỉ, đặt tại tâm ấp",
+    "timeout": "dịch vụ tìm địa chỉ không trả lời kịp, đặt tại tâm ấp",
+    "error": "dịch vụ tìm địa chỉ lỗi, đặt tại tâm ấp",
+    "geocoder_down": "dịch vụ tìm địa chỉ lỗi liên tiếp, đặt tại tâm ấp",
+    "area": "địa chỉ chỉ tìm được đến khu vực (thôn/ấp)",
+}
 
 
 def _load_context(conn: Connection) -> _Context:
@@ -342,8 +399,11 @@ def _upsert_citizen(conn: Connection, row: _Row, seq: int) -> int:
     values: dict[str, Any] = {"full_name": row.full_name, "address": row.address, "updated_at": now_iso(),
                               "seq": seq}
     # Fields the file leaves empty keep what we already know about the household.
-    optional = {"phone": row.phone, "hamlet_id": row.hamlet_id, "lat": row.lat, "lon": row.lon}
+    optional = {"phone": row.phone, "hamlet_id": row.hamlet_id}
     values.update({k: v for k, v in optional.items() if v is not None})
+    if row.lat is not None:
+        values.update(lat=row.lat, lon=row.lon, location_source=row.location_source,
+                      location_precision=row.location_precision, location_note=row.location_note)
     if existing is None:
         return insert_id(conn, citizens, {"id_number": row.id_number, **values})
     conn.execute(update(citizens).where(citizens.c.id == existing.id).values(**values))

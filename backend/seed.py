@@ -284,6 +284,8 @@ def _create_citizens(conn: Connection, communes: dict[str, _Place],
             # Houses lie within a few hundred metres of the hamlet centre.
             "lat": round(hamlet.lat + rng.uniform(-0.004, 0.004), 6),
             "lon": round(hamlet.lon + rng.uniform(-0.004, 0.004), 6),
+            "location_source": "imported",
+            "location_precision": "exact",
             "birth_date": birth.isoformat(),
             "updated_at": now_iso(),
             "seq": next_seq(conn),

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from api_client.domain.clock import VN_TZ
-from api_client.domain.geo import haversine_m
+from api_client.domain.geo import distance_m
 from api_client.domain.timeliness import Outcome, add_working_days, appointment_for, outcome_of
 from api_client.models import CataloguePublic
 
@@ -62,7 +62,7 @@ def seed_tracks(conn: Connection, catalogue: CataloguePublic, today: date, rng_s
 def _walk(start: tuple[float, float], end: tuple[float, float], at: datetime,
           rng: random.Random) -> tuple[list[tuple[datetime, float, float, float]], datetime]:
     """Points every STEP_S from start to end with a little GPS jitter; returns them and the arrival time."""
-    distance = haversine_m(start[0], start[1], end[0], end[1])
+    distance = distance_m(start[0], start[1], end[0], end[1])
     steps = max(1, math.ceil(distance / (SPEED_M_S * STEP_S)))
     out = []
     for i in range(1, steps + 1):

@@ -61,6 +61,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overdue": ("Quá hạn", "Overdue"),
     "distance_km": ("{d} km", "{d} km"),
     "no_coords": ("Chưa có toạ độ", "No coordinates"),
+    "route_eta": ("Dự kiến {eta}", "ETA {eta}"),
+    "loc_src_imported": ("vị trí theo hồ sơ nhập", "location from the import"),
+    "loc_src_geocoded": ("vị trí tìm theo địa chỉ", "location found from the address"),
+    "loc_src_hamlet_centre": ("tâm ấp, chưa rõ nhà", "hamlet centre, house unknown"),
+    "loc_src_visit": ("ghi nhận khi đến nhà", "recorded at a visit"),
+    "loc_src_supervisor": ("giám sát đã đặt", "set by a supervisor"),
+    "loc_approximate": ("gần đúng", "approximate"),
+    "loc_exact": ("chính xác", "exact"),
+    "window_label": ("Hẹn {start}–{end}", "Window {start}–{end}"),
+    "window_missed": (
+        "Không kịp giờ hẹn {start}–{end}: dự kiến đến {eta}, trễ {m} phút",
+        "Misses the {start}–{end} appointment: arrives {eta}, {m} min late",
+    ),
+    "route_window_warnings": (
+        "{n} lượt không kịp giờ hẹn — hãy gọi trước cho người dân",
+        "{n} visits will miss their appointment window: call the citizens ahead",
+    ),
     "map_tiles_note": (
         "Nền bản đồ có thể không tải khi mất mạng; điểm và đường vẫn hiện.",
         "Map tiles may not load offline; markers and route still show.",

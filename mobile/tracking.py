@@ -36,7 +36,7 @@ import sqlite_utils
 from api_client import APIConnectionError, APIStatusError, AuthenticationError, Client, ConflictError
 from api_client import ValidationError as ApiValidationError
 from api_client.domain.clock import SystemClock, now_utc
-from api_client.domain.geo import MAX_ACCURACY_M, haversine_m
+from api_client.domain.geo import MAX_ACCURACY_M, distance_m
 from api_client.domain.track import TrackPoint, encode_points
 from api_client.models import DutyChange, TrackBatch
 
@@ -150,7 +150,7 @@ class BreadcrumbRecorder:
         if last is not None:
             if (_utc(fix.at) - _utc(last.at)).total_seconds() < self.config.interval_s:
                 return Offer.TOO_SOON
-            if haversine_m(last.lat, last.lon, fix.lat, fix.lon) < self.config.min_distance_m:
+            if distance_m(last.lat, last.lon, fix.lat, fix.lon) < self.config.min_distance_m:
                 return Offer.TOO_CLOSE
         with transaction(self.db):
             self.db.execute("INSERT INTO breadcrumbs (recorded_at, lat, lon, accuracy_m) VALUES (?, ?, ?, ?)",

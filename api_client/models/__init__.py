@@ -40,7 +40,17 @@ from .notices import (
     NoticeState,
     NotificationPublic,
 )
-from .people import CitizenCreate, CitizenPublic, OfficerCreate, OfficerPublic, Role
+from .people import (
+    CitizenCreate,
+    CitizenLocationUpdate,
+    CitizenPublic,
+    CitizenUpdate,
+    LocationPrecision,
+    LocationSource,
+    OfficerCreate,
+    OfficerPublic,
+    Role,
+)
 from .supervision import (
     AssignFailure,
     AtRiskDossier,

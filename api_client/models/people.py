@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -45,6 +45,23 @@ class OfficerCreate(RequestModel):
     phone: Phone | None = None
 
 
+class LocationSource(str, Enum):
+    """Where a household's coordinates came from."""
+
+    IMPORTED = "imported"  # the one-stop system's export carried them
+    GEOCODED = "geocoded"  # the deployment's geocoder resolved the address
+    HAMLET_CENTRE = "hamlet_centre"  # nothing better: the hamlet's (or commune's) centre
+    VISIT = "visit"  # learned from a verified fix at the home
+    SUPERVISOR = "supervisor"  # a supervisor moved the pin
+
+
+class LocationPrecision(str, Enum):
+    """How far the pin may be from the door."""
+
+    EXACT = "exact"
+    APPROXIMATE = "approximate"
+
+
 class CitizenPublic(PublicModel):
     """A citizen / household the officer visits."""
 
@@ -56,6 +73,9 @@ class CitizenPublic(PublicModel):
     hamlet_id: int | None = None
     lat: float | None = None
     lon: float | None = None
+    location_source: LocationSource | None = None
+    location_precision: LocationPrecision | None = None
+    location_note: str | None = None  # why approximate: no_geocoder, not_found, timeout, error, ...
     birth_date: str | None = None
     updated_at: str | None = None
 
@@ -70,3 +90,19 @@ class CitizenCreate(RequestModel):
     hamlet_id: int | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
+
+
+class CitizenUpdate(RequestModel):
+    """A supervisor's correction of a household: a new address is geocoded again."""
+
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    hamlet_id: int | None = None
+    phone: Phone | None = None
+
+
+class CitizenLocationUpdate(RequestModel):
+    """A supervisor moves a household's pin on the map."""
+
+    lat: Latitude
+    lon: Longitude
+    source: Literal[LocationSource.SUPERVISOR] = LocationSource.SUPERVISOR

@@ -14,7 +14,9 @@ from api_client.domain.clock import now_utc
 from .schema import (
     apologies,
     change_counter,
+    citizens,
     dossiers,
+    geocode_cache,
     handover_items,
     handovers,
     metadata,
@@ -120,6 +122,12 @@ def _trigram_index(conn: Connection) -> None:
 
 def _notice_leases(conn: Connection) -> None:
     _add_missing_columns(conn, notices, ["lease_owner", "lease_until"])
+def _locations(conn: Connection) -> None:
+    _add_missing_columns(conn, citizens, ["location_source", "location_precision", "location_note"])
+    metadata.create_all(conn, tables=[geocode_cache])
+    # coordinates already stored came with the import (or the seed): that is what they are
+    conn.execute(update(citizens).where(citizens.c.lat.is_not(None), citizens.c.location_source.is_(None))
+                 .values(location_source="imported", location_precision="exact"))
 
 
 # (version, name, step). Append new steps; never edit an applied one.
@@ -130,6 +138,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
     (6, "issue 11: notice leases (lease_owner, lease_until) for concurrent dispatchers", _notice_leases),
+    (7, "issue 10: citizen location source/precision, geocode cache", _locations),
 ]
 
 # Any fixed number: every process migrating PostgreSQL takes this transaction-scoped lock first.

@@ -88,9 +88,25 @@ citizens = Table(
     Column("hamlet_id", Integer, ForeignKey("units.id")),
     Column("lat", Float),
     Column("lon", Float),
+    # where lat/lon came from (api_client.models.LocationSource) and how close it is
+    Column("location_source", String(20)),
+    Column("location_precision", String(20)),  # exact | approximate
+    Column("location_note", String(200)),  # why approximate (geocoder said nothing, timed out, ...)
     Column("birth_date", String(10)),
     Column("updated_at", String(40), nullable=False),
     Column("seq", BigInteger, nullable=False),
+)
+
+# Geocoder answers by normalised address: an address is asked once per deployment, never per import
+geocode_cache = Table(
+    "geocode_cache", metadata,
+    Column("address_key", String(600), primary_key=True),
+    Column("found", Boolean, nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("precision", String(20)),
+    Column("display_name", String(500)),
+    Column("created_at", String(40), nullable=False),
 )
 
 dossiers = Table(

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, exists, func, or_, select
 
-from api_client.domain.geo import haversine_m
+from api_client.domain.geo import distance_m
 from api_client.models import (
     AssignFailure,
     AtRiskDossier,
@@ -235,7 +235,7 @@ def suggested_assignees(
             known.sort(key=lambda c: rank.get(c[2], 3))
             if known:
                 where, source = (known[0][0], known[0][1]), "unit_centre"
-        distance = round(haversine_m(where[0], where[1], home[0], home[1]), 1) if where and home else None
+        distance = round(distance_m(where[0], where[1], home[0], home[1]), 1) if where and home else None
         load = int(loads.get(s["id"], 0))
         out.append(
             SuggestedAssignee(

@@ -101,6 +101,25 @@ def _procedure(conn: Connection, version: int, dossier: dict[str, Any]) -> Proce
                      "(procedure not in that catalogue version)")
 
 
+LEARN_ACCURACY_M = 25.0  # a fix this good, taken at the door, beats any guessed pin
+
+
+def _learn_location(conn: Connection, citizen: Any, gps: Any, seq: int) -> None:
+    """Place a household whose pin is unknown or approximate at a good fix of a visit done at its home.
+
+    A completed pickup or delivery is the officer confirming they were at the home; an exact pin
+    (imported, geocoded to the house, set by a supervisor, learned before) is never moved by it.
+    """
+    fix = gps.fix if gps is not None else None
+    if fix is None or fix.accuracy_m > LEARN_ACCURACY_M:
+        return
+    if citizen["lat"] is not None and citizen.get("location_precision") != "approximate":
+        return
+    conn.execute(update(citizens).where(citizens.c.id == citizen["id"]).values(
+        lat=fix.lat, lon=fix.lon, location_source="visit", location_precision="exact",
+        location_note=f"±{fix.accuracy_m:.0f} m", updated_at=now_iso(), seq=seq))
+
+
 def _require_kind(visit: dict[str, Any], kind: VisitKind, event: Any) -> None:
     if visit["kind"] != kind.value:
         raise RuleBroken(f"Sự kiện {event.type} không dùng cho lượt đi loại '{visit['kind']}' "
@@ -164,6 +183,7 @@ def _pickup(conn: Connection, officer: OfficerPublic, event: PickupCompleted, vi
     if p.citizen.phone and p.citizen.phone != citizen["phone"]:
         conn.execute(update(citizens).where(citizens.c.id == citizen["id"]).values(
             phone=p.citizen.phone, updated_at=now_iso(), seq=seq))
+    _learn_location(conn, citizen, p.gps, seq)
     new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
                               evidence=_evidence(visit, event))
     return new_visit, new_dossier
@@ -288,6 +308,7 @@ def _delivery(conn: Connection, officer: OfficerPublic, event: DeliveryCompleted
         fee_paid_vnd=dossier["fee_paid_vnd"] + paid,
         paid_online=bool(dossier["paid_online"]
                          or (p.payment and p.payment.method == PaymentMethod.TRANSFER)))
+    _learn_location(conn, citizen, p.gps, seq)
     new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
                               evidence=evidence)
     return new_visit, new_dossier

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, func, or_, select
 
-from api_client.domain.geo import MAX_ACCURACY_M, MAX_DISTANCE_FROM_HOME_M, haversine_m
+from api_client.domain.geo import MAX_ACCURACY_M, MAX_DISTANCE_FROM_HOME_M, distance_m, within_m
 from api_client.models import (
     Board,
     BoardOfficer,
@@ -228,7 +228,7 @@ def planned_route(rows: list[dict[str, Any]], start: tuple[float, float] | None)
                 pick = min(
                     todo,
                     key=lambda r: (
-                        haversine_m(at[0], at[1], r["lat"], r["lon"])
+                        distance_m(at[0], at[1], r["lat"], r["lon"])
                         if r["lat"] is not None
                         else float("inf")
                     ),
@@ -295,7 +295,7 @@ def _arrival(
         for p in points:
             if ended and p["recorded_at"] > ended:
                 break
-            if haversine_m(p["lat"], p["lon"], visit["lat"], visit["lon"]) <= ARRIVAL_RADIUS_M:
+            if within_m(p["lat"], p["lon"], visit["lat"], visit["lon"], ARRIVAL_RADIUS_M):
                 return p["recorded_at"], "track"
     if ended:
         return ended, "completion"
@@ -320,7 +320,7 @@ def day_visit(visit: dict[str, Any], points: list[dict[str, Any]]) -> DayVisit:
         if accuracy > MAX_ACCURACY_M:
             flags.append("poor_fix")
         if visit["lat"] is not None:
-            distance = round(haversine_m(fix["lat"], fix["lon"], visit["lat"], visit["lon"]), 1)
+            distance = round(distance_m(fix["lat"], fix["lon"], visit["lat"], visit["lon"]), 1)
             if distance > MAX_DISTANCE_FROM_HOME_M:
                 flags.append("far_from_home")
     return DayVisit(

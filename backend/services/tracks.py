@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from api_client.domain.geo import haversine_m
+from api_client.domain.geo import distance_m
 from api_client.models import OfficerPublic, TrackBatch, TrackPushResult, TrackPushStatus
 
 from ..db.schema import breadcrumbs, duty_changes, officers, track_batches
@@ -115,8 +115,8 @@ def day_points(conn: Connection, officer_id: int, day: date) -> list[dict[str, A
 
 
 def path_length_m(points: list[dict[str, Any]]) -> float:
-    """Sum of great-circle distances between consecutive points."""
-    return sum(haversine_m(a["lat"], a["lon"], b["lat"], b["lon"]) for a, b in zip(points, points[1:]))
+    """Sum of geodesic distances between consecutive points (the officer's distance, shown)."""
+    return sum(distance_m(a["lat"], a["lon"], b["lat"], b["lon"]) for a, b in zip(points, points[1:]))
 
 
 def last_positions(conn: Connection, officer_ids: list[int], before: str) -> dict[int, dict[str, Any]]:

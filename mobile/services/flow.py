@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from api_client.domain.clock import Clock, SystemClock, vn_date
-from api_client.domain.geo import gps_warnings, haversine_m
+from api_client.domain.geo import distance_m, gps_warnings
 from api_client.domain.signature import signature_problem
 from api_client.domain.timeliness import add_working_days
 from mobile import store
@@ -160,7 +160,7 @@ class FlowRules:
             return None, gps_warnings(None, None)
         dist = None
         if detail.row.lat is not None and detail.row.lon is not None:
-            dist = haversine_m(fix["lat"], fix["lon"], detail.row.lat, detail.row.lon)
+            dist = distance_m(fix["lat"], fix["lon"], detail.row.lat, detail.row.lon)
         return dist, gps_warnings(fix["accuracy_m"], dist)
 
     @staticmethod

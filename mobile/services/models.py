@@ -29,6 +29,12 @@ class VisitRow:
     dossier_status: int
     lat: float | None
     lon: float | None
+    location_source: str | None = None  # imported | geocoded | hamlet_centre | visit | supervisor
+    location_precision: str | None = None  # exact | approximate
+    window_start: str | None = None  # appointment window 'HH:MM' (Vietnam time), from the visit
+    window_end: str | None = None
+    eta: str | None = None  # planned start of service 'HH:MM' on the current route
+    window_late_min: int | None = None  # minutes after window_end this route arrives (None: on time)
     attempts: int = 0
     local_pending: bool = False  # done on the phone, not yet confirmed by the server
     distance_m: float | None = None

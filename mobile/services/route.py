@@ -6,12 +6,12 @@ import json
 
 import sqlite_utils
 
-from api_client.domain.clock import Clock, SystemClock, vn_date
-from api_client.domain.geo import haversine_m
+from api_client.domain.clock import VN_TZ, Clock, SystemClock, vn_date
+from api_client.domain.geo import distance_m
 from api_client.domain.text import fold
 from api_client.models import CataloguePublic, VisitPublic
 from mobile import store
-from mobile.routing import Stop, plan_route
+from mobile.routing import RouteSettings, Stop, fmt_hhmm, plan, window_of
 
 from .location import LocationError, LocationService
 from .models import Attempt, VisitDetail, VisitRow
@@ -29,16 +29,19 @@ class RouteService:
     """
 
     def __init__(self, db: sqlite_utils.Database, location: LocationService, receipt_url=None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, settings: RouteSettings | None = None) -> None:
         self.db = db
-        self.clock: Clock = clock or SystemClock()
         self.location = location
+        # the day's date and timing (when the officer sets off) come from the device's clock
+        self.clock: Clock = clock or SystemClock()
+        self.settings = settings or RouteSettings()
         self.last_position: tuple[float, float] | None = None
         self._receipt_url = receipt_url  # callable(visit_id) -> str | None
         self._catalogues: dict[int, CataloguePublic] = {}
         # (day, store data generation, today's rows in store order)
         self._loaded: tuple[str, int, list[VisitRow]] | None = None
         self._ordered: tuple[tuple[object, ...], list[VisitRow]] | None = None  # last ordering, by key
+        self._office: tuple[float, float] | None = None  # where the day starts and ends
         self.loads = 0  # store reads of today's rows (tests and the bench watch it)
 
     def invalidate(self) -> None:
@@ -71,6 +74,20 @@ class RouteService:
 
     def _hamlets(self) -> dict[int, str]:
         return {u.id: u.name for u in store.list_units(self.db)}
+
+    def office(self) -> tuple[float, float] | None:
+        """The commune office of the signed-in officer (where the day starts and ends), if known."""
+        session = store.load_session(self.db)
+        if session is None:
+            return None
+        units = {u.id: u for u in store.list_units(self.db)}
+        for uid in session.officer.unit_ids:
+            u = units.get(uid)
+            while u is not None and u.level.value != "commune":
+                u = units.get(u.parent_id) if u.parent_id is not None else None
+            if u is not None and u.lat is not None and u.lon is not None:
+                return (u.lat, u.lon)
+        return None
 
     def rows_for(self, visits: list[VisitPublic]) -> list[VisitRow]:
         """Route rows (names, codes, statuses) for any cached visits."""
@@ -117,6 +134,10 @@ class RouteService:
                 dossier_status=int(d.status) if d else 0,
                 lat=c.get("lat"),
                 lon=c.get("lon"),
+                location_source=c.get("location_source"),
+                location_precision=c.get("location_precision"),
+                window_start=v.window_start,
+                window_end=v.window_end,
                 attempts=v.attempts,
                 local_pending=v.id in pending,
                 notice=v.notice,
@@ -144,6 +165,7 @@ class RouteService:
             if v.planned_date == today or (v.status.value in OPEN and v.planned_date < today)
         ]
         self._loaded = (today, generation, self._rows_for(visits))
+        self._office = self.office()
         self._ordered = None
         self.loads += 1
         return self._loaded[2]
@@ -158,21 +180,47 @@ class RouteService:
 
     def _order(self, rows: list[VisitRow], position: tuple[float, float] | None) -> list[VisitRow]:
         position = position or self.last_position
-        key = (id(rows), position)
+        now = self.clock.now().astimezone(VN_TZ)
+        # the plan depends on the time of day too (windows): a new minute is a new plan
+        key = (id(rows), position, now.replace(second=0, microsecond=0))
         if self._ordered is not None and self._ordered[0] == key:
             return list(self._ordered[1])
         for r in rows:
-            # rows are shared with the cache: distances always belong to the latest ordering
+            # rows are shared with the cache: distances and times always belong to the latest ordering
             r.distance_m = (
-                haversine_m(position[0], position[1], r.lat, r.lon)
+                distance_m(position[0], position[1], r.lat, r.lon)
                 if position and r.lat is not None and r.lon is not None
                 else None
             )
+            r.eta, r.window_late_min = None, None
         open_rows = [r for r in rows if r.is_open]
         done = [r for r in rows if not r.is_open]
-        order = plan_route(position, [Stop(r.visit_id, r.lat, r.lon) for r in open_rows])
+        office = self._office  # read with the rows: a new position never touches the store
+        # today's windows only bind today's visits; an overdue one is due as soon as possible
+        today = now.date().isoformat()
+        stops = [
+            Stop(
+                r.visit_id,
+                r.lat,
+                r.lon,
+                window=window_of(r.window_start, r.window_end) if r.planned_date == today else None,
+            )
+            for r in open_rows
+        ]
+        planned = plan(
+            position or office,
+            stops,
+            end=office,
+            start_min=now.hour * 60 + now.minute,
+            settings=self.settings,
+        )
+        order = planned.order
         by_id = {r.visit_id: r for r in open_rows}
-        ordered = [by_id[i] for i in order] + done
+        for vid, minutes in planned.eta_min.items():
+            by_id[vid].eta = fmt_hhmm(minutes)  # type: ignore[index]
+        for w in planned.warnings:
+            by_id[w.stop_id].window_late_min = round(w.late_min)  # type: ignore[index]
+        ordered = [by_id[i] for i in order] + done  # type: ignore[index]
         self._ordered = (key, ordered)
         return list(ordered)
 
@@ -202,7 +250,7 @@ class RouteService:
             return None
         row = self._rows_for([v])[0]
         if self.last_position and row.lat is not None and row.lon is not None:
-            row.distance_m = haversine_m(*self.last_position, row.lat, row.lon)
+            row.distance_m = distance_m(*self.last_position, row.lat, row.lon)
         cat = self.catalogue(v.catalogue_version)
         proc = cat.procedure(row.procedure_code) if cat else None
         citizen = store.get_citizen(self.db, v.citizen_id)

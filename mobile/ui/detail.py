@@ -107,7 +107,20 @@ class DetailView:
                     key="open-maps",
                 )
             )
-            items.append(ft.Text(f"{r.lat:.5f}, {r.lon:.5f}", size=12, color=MUTED))
+            where = [f"{r.lat:.5f}, {r.lon:.5f}"]
+            if r.location_source:
+                where.append(t(f"loc_src_{r.location_source}"))
+            if r.location_precision:
+                where.append(t(f"loc_{r.location_precision}"))
+            approximate = r.location_precision == "approximate"
+            items.append(
+                ft.Text(
+                    " · ".join(where),
+                    size=12 if not approximate else 14,
+                    key="location-line",
+                    color=WARN if approximate else MUTED,
+                )
+            )
         else:
             items.append(ft.Text(t("no_coords"), color=MUTED))
         items.append(ft.Row(actions, wrap=True))

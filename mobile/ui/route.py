@@ -67,6 +67,10 @@ class RouteView:
             expand=True,
         )
         self.count = ft.Text("", size=14, color=MUTED)
+        # appointment windows this route cannot meet (the officer can phone ahead)
+        self.window_banner = ft.Text(
+            "", size=14, color=DANGER, weight=ft.FontWeight.BOLD, visible=False, key="route-window-warnings"
+        )
         self.kind_row = ft.Row(wrap=True, spacing=6)
         self.status_row = ft.Row(wrap=True, spacing=6)
         self.list = ft.ListView(expand=True, spacing=6, padding=ft.Padding.only(bottom=20))
@@ -147,6 +151,7 @@ class RouteView:
                     self.kind_row,
                     self.status_row,
                     self.count,
+                    self.window_banner,
                     self.body,
                 ],
                 expand=True,
@@ -228,6 +233,9 @@ class RouteView:
     def _render_body(self) -> None:
         rows = self.filtered()
         self.count.value = self.ctx.t("n_visits", n=len(rows))
+        missed = sum(1 for r in self.all_rows if r.window_late_min is not None)
+        self.window_banner.value = self.ctx.t("route_window_warnings", n=missed) if missed else ""
+        self.window_banner.visible = bool(missed)
         if self.state["map"]:
             self.body.content = self._map(rows)
             return
@@ -259,6 +267,8 @@ class RouteView:
         kind = t("kind_pickup") if r.kind == "pickup" else t("kind_delivery")
         status = t(f"status_{r.status}") + (f" ({t('unsynced_local')})" if r.local_pending else "")
         dist = fmt_distance(r.distance_m) if r.lat is not None else t("no_coords")
+        if dist and r.lat is not None and r.location_precision == "approximate":
+            dist = f"≈ {dist} ({t('loc_approximate')})"  # the pin is the hamlet's centre or a guess
         return ft.Container(
             key=f"visit-{r.visit_id}",
             on_click=lambda e, vid=r.visit_id: self.ctx.nav.go("detail", visit_id=vid),
@@ -287,6 +297,20 @@ class RouteView:
                     ft.Text(f"{r.procedure_name} · {r.dossier_code}", size=14),
                     ft.Text(f"{r.hamlet} · {r.address}", size=14, color=MUTED),
                     ft.Text(
+                        t(
+                            "window_missed",
+                            start=r.window_start or "",
+                            end=r.window_end or "",
+                            eta=r.eta or "",
+                            m=r.window_late_min,
+                        ),
+                        key=f"window-missed-{r.visit_id}",
+                        size=14,
+                        color=DANGER,
+                        weight=ft.FontWeight.BOLD,
+                        visible=r.window_late_min is not None,
+                    ),
+                    ft.Text(
                         f"⚑ {t('notice')}: {r.notice}",
                         size=14,
                         color=WARN,
@@ -298,6 +322,24 @@ class RouteView:
                             due,
                             ft.Text(status, color=STATUS_COLORS.get(r.status), size=14),
                             ft.Text(dist, size=14),
+                            ft.Text(
+                                " · ".join(
+                                    x
+                                    for x in (
+                                        t(
+                                            "window_label",
+                                            start=r.window_start or "…",
+                                            end=r.window_end or "…",
+                                        )
+                                        if (r.window_start or r.window_end)
+                                        else "",
+                                        t("route_eta", eta=r.eta) if r.eta and r.is_open else "",
+                                    )
+                                    if x
+                                ),
+                                size=14,
+                                color=MUTED,
+                            ),
                         ],
                         wrap=True,
                         spacing=12,

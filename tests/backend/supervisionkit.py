@@ -25,7 +25,7 @@ from backend.db.schema import visits
 
 D = vn_date(TEST_NOW) - timedelta(days=2)  # two days before the pinned "today"
 Clients = Callable[[str | None], httpx.Client]
-LEG_M = 1111.95  # 0.01° of latitude on the 6,371 km sphere
+LEG_M = 1106.14  # 0.01° of latitude near 10.9° N on the WGS-84 ellipsoid (geodesic; a sphere says 1111.95)
 
 
 def utc(hh: int, mm: int) -> datetime:
