@@ -411,8 +411,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sup_next": ("Trang sau", "Next"),
     "sup_page": ("Trang {p}/{n} · {total} hồ sơ", "Page {p}/{n} · {total} dossiers"),
     "sup_no_visit": (
-        "Chưa có lượt đến nhà (giao sẽ lập lượt hôm nay)",
-        "No visit yet (assigning plans one today)",
+        "Chưa có lượt đến nhà: giao sẽ lập lượt {kind}",
+        "No visit yet: assigning plans a {kind} visit",
+    ),
+    "sup_visit_not_needed": ("Không cần đến nhà lúc này", "No home visit needed now"),
+    "sup_last_visit_pickup_completed": ("Đã nhận hồ sơ tại nhà lúc {at}", "Picked up at home at {at}"),
+    "sup_last_visit_delivery_completed": ("Đã trả kết quả tại nhà lúc {at}", "Delivered at home at {at}"),
+    "sup_last_visit_pickup_failed": ("Lượt nhận hồ sơ không thành công lúc {at}", "Pickup failed at {at}"),
+    "sup_last_visit_delivery_failed": (
+        "Lượt trả kết quả không thành công lúc {at}",
+        "Delivery failed at {at}",
+    ),
+    "sup_skipped": (
+        "Không lập lượt cho hồ sơ không cần đến nhà: {items}",
+        "No visit planned for dossiers that need none: {items}",
     ),
     "sup_unassigned": ("Chưa giao cho ai", "Not assigned"),
     "sup_assignee": ("Đang giao cho", "Assigned to"),

@@ -184,6 +184,11 @@ class AtRiskDossier(PublicModel):
     open_visit_id: int | None = None
     assignee_id: int | None = None
     failed_visits: int = 0
+    # what the dossier's visits already did, so "no open visit" never reads as "nobody went"
+    last_visit_kind: VisitKind | None = None
+    last_visit_status: VisitStatus | None = None
+    last_visit_at: str | None = None
+    next_visit_kind: VisitKind | None = None  # the visit its state calls for (None: none needed)
 
 
 class BulkAssign(RequestModel):

@@ -31,6 +31,7 @@ from api_client.models.visits import OPEN_VISIT_STATUSES
 
 from ..db.schema import citizens, dossiers, officer_units, officers, visits
 from ..errors import ApiError, not_found
+from . import visit_needs
 from . import visits as visit_service
 from .access import dossier_filter, visit_filter
 from .staff import field_officer_filter, unit_centres, units_of
@@ -100,6 +101,7 @@ def at_risk(
                 dossiers.c.hamlet_id,
                 dossiers.c.citizen_id,
                 dossiers.c.appointment_at,
+                dossiers.c.return_method,
                 citizens.c.full_name.label("citizen_name"),
                 open_visit.label("open_visit_id"),
                 _failed_count().label("failed_visits"),
@@ -121,7 +123,16 @@ def at_risk(
             if visit_ids
             else {}
         )
-    return [AtRiskDossier(**r, assignee_id=assignees.get(r["open_visit_id"])) for r in rows], int(total)
+        history = visit_needs.histories(conn, [r["id"] for r in rows])
+    out = []
+    for r in rows:
+        h = history[r["id"]]
+        out.append(AtRiskDossier.model_validate(
+            r | {"assignee_id": assignees.get(r["open_visit_id"]), "last_visit_kind": h.last_kind,
+                 "last_visit_status": h.last_status, "last_visit_at": h.last_at,
+                 "next_visit_kind": visit_needs.needed_kind(r, h)}
+        ))
+    return out, int(total)
 
 
 def assign_many(engine: Engine, supervisor: OfficerPublic, body: BulkAssign) -> BulkAssignResult:

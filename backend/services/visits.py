@@ -12,6 +12,7 @@ from api_client.models.visits import OPEN_VISIT_STATUSES
 from ..db.changes import next_seq
 from ..db.schema import dossiers, officers, tombstones, visits
 from ..errors import ApiError, not_found
+from . import visit_needs
 from .access import can_see_dossier, unit_scope, visit_filter
 from .clock import now_iso
 from .views import visit_public
@@ -57,13 +58,17 @@ def _check_assignee(conn: Connection, assignee_id: int | None) -> None:
 
 
 def create_visit(engine: Engine, supervisor: OfficerPublic, body: VisitCreate) -> VisitPublic:
-    """Plan a visit for a dossier in the supervisor's units."""
+    """Plan a visit for a dossier in the supervisor's units (409 when the dossier does not need it)."""
     with engine.begin() as conn:
         if not can_see_dossier(conn, supervisor, body.dossier_id):
             raise not_found("Không tìm thấy hồ sơ (dossier not found)")
         _check_assignee(conn, body.assignee_id)
+        seq = next_seq(conn)  # the counter's row lock first: two supervisors cannot both plan one
         dossier = conn.execute(select(dossiers).where(dossiers.c.id == body.dossier_id)).mappings().one()
-        seq = next_seq(conn)
+        history = visit_needs.histories(conn, [dossier["id"]])[dossier["id"]]
+        refused = visit_needs.refusal(dossier, body.kind, history)
+        if refused is not None:
+            raise refused
         visit_id = conn.execute(insert(visits).values(
             kind=body.kind.value, dossier_id=dossier["id"], citizen_id=dossier["citizen_id"],
             assignee_id=body.assignee_id, unit_id=dossier["unit_id"], planned_date=body.planned_date,

@@ -94,6 +94,7 @@ class AssignOutcome:
     assigned: int = 0
     created: int = 0
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # dossier codes whose state needs no visit
 
 
 class SupervisionService(OnlineService):
@@ -276,9 +277,12 @@ class SupervisionService(OnlineService):
         for d in dossiers:
             if d.open_visit_id:
                 continue
-            # status 9 waits for its result to go home; 1 and 5 wait for someone to fetch papers
+            if d.next_visit_kind is None:
+                # picked up already, being processed, result at the desk...: nobody needs to go
+                out.skipped.append(d.code)
+                continue
             body = {
-                "kind": "delivery" if d.status == 9 else "pickup",
+                "kind": d.next_visit_kind.value,  # the server's reading of the dossier's state
                 "dossier_id": d.id,
                 "assignee_id": officer_id,
                 "planned_date": today,

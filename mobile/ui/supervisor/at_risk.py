@@ -138,8 +138,11 @@ class AtRiskView:
     def _row(self, d: AtRiskDossier) -> ft.Control:
         t = self.ctx.t
         who = self.officers.get(d.assignee_id) if d.assignee_id else None
-        if d.open_visit_id is None:
-            assignee = ft.Text(t("sup_no_visit"), color=WARN, weight=ft.FontWeight.BOLD)
+        if d.open_visit_id is None and d.next_visit_kind is None:
+            assignee = ft.Text(t("sup_visit_not_needed"), color=MUTED, key=f"risk-no-need-{d.id}")
+        elif d.open_visit_id is None:
+            kind = t(f"kind_{d.next_visit_kind.value}").lower() if d.next_visit_kind else ""
+            assignee = ft.Text(t("sup_no_visit", kind=kind), color=WARN, weight=ft.FontWeight.BOLD)
         elif who is None and d.assignee_id is None:
             assignee = ft.Text(t("sup_unassigned"), color=DANGER, weight=ft.FontWeight.BOLD)
         else:
@@ -154,6 +157,9 @@ class AtRiskView:
             ft.Text(f"{t('sup_appointment')}: {fmt_time(d.appointment_at) or '—'}", size=13),
             assignee,
         ]
+        if d.open_visit_id is None and d.last_visit_kind and d.last_visit_status and d.last_visit_at:
+            key = f"sup_last_visit_{d.last_visit_kind.value}_{d.last_visit_status.value}"
+            details.append(ft.Text(t(key, at=fmt_time(d.last_visit_at)), size=13, key=f"risk-last-{d.id}"))
         if d.failed_visits:
             details.append(ft.Text(t("sup_failed_times", n=d.failed_visits), color=DANGER, size=13))
         return ft.Container(
@@ -303,10 +309,12 @@ class AtRiskView:
             safe_update(self.ctx.page)
             return
         text = t("sup_assigned", n=out.assigned + out.created, name=name)
+        if out.skipped:
+            text += " " + t("sup_skipped", items=", ".join(out.skipped))
         if out.failed:
             text += " " + t("sup_assign_failed", items="; ".join(out.failed))
         self.message.value, self.message.visible = text, True
-        self.message.color = DANGER if out.failed else OK
+        self.message.color = DANGER if out.failed else WARN if out.skipped else OK
         self.selected.clear()
         await self.svc.refresh_board()  # counts on the board move with the assignment
         await self._load_all()
