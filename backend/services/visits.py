@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
@@ -14,7 +15,7 @@ from ..db.schema import dossiers, officers, tombstones, visits
 from ..errors import ApiError, not_found
 from . import visit_needs
 from .access import can_see_dossier, unit_scope, visit_filter
-from .clock import now_iso
+from .clock import now_iso, today_vn
 from .views import visit_public
 
 VISIT_NOT_FOUND = "Không tìm thấy lượt đi (visit not found)"
@@ -57,8 +58,23 @@ def _check_assignee(conn: Connection, assignee_id: int | None) -> None:
                        "Không giao lượt đi cho cán bộ giám sát (assignee must be a field officer)")
 
 
+def check_not_past(planned_date: str | None) -> None:
+    """422 `date_in_past` for a plan before today (Vietnam): nobody can visit yesterday."""
+    if planned_date is None:
+        return
+    try:
+        day = date.fromisoformat(planned_date)
+    except ValueError as exc:
+        raise ApiError(422, "validation_error", f"Ngày không hợp lệ: {planned_date}") from exc
+    today = today_vn()
+    if day < today:
+        raise ApiError(422, "date_in_past", f"Ngày {day:%d/%m/%Y} đã qua: chọn hôm nay ({today:%d/%m/%Y}) "
+                       "hoặc một ngày sau.", today=today.isoformat())
+
+
 def create_visit(engine: Engine, supervisor: OfficerPublic, body: VisitCreate) -> VisitPublic:
     """Plan a visit for a dossier in the supervisor's units (409 when the dossier does not need it)."""
+    check_not_past(body.planned_date)
     with engine.begin() as conn:
         if not can_see_dossier(conn, supervisor, body.dossier_id):
             raise not_found("Không tìm thấy hồ sơ (dossier not found)")
@@ -88,6 +104,8 @@ def add_tombstone(conn: Connection, officer_id: int, visit_id: int, reason: str,
 
 def assign_visit(engine: Engine, supervisor: OfficerPublic, visit_id: int, body: VisitAssign) -> VisitPublic:
     """Reassign, reschedule or cancel an open visit; the officer who loses it gets a tombstone."""
+    if not body.cancel:
+        check_not_past(body.planned_date)
     with engine.begin() as conn:
         scope = unit_scope(conn, supervisor.unit_ids)
         row = conn.execute(select(visits).where(visits.c.id == visit_id).with_for_update()).mappings().first()

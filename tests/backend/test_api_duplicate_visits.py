@@ -65,7 +65,7 @@ def test_due_today_shows_the_completed_pickup_and_the_server_refuses_a_second_on
     assert row["next_visit_kind"] is None  # the papers are at the commune: nobody needs to go
     before = _visit_count(server, dossier_id)
     r = sx.post("/visits", json={"kind": "pickup", "dossier_id": dossier_id,
-                                 "assignee_id": world.officer_a, "planned_date": DAY.isoformat()})
+                                 "assignee_id": world.officer_a, "planned_date": "2099-01-05"})
     assert r.status_code == 409, r.text
     assert r.json()["code"] == "pickup_done"
     assert "đã được tiếp nhận tại nhà" in r.json()["detail"]
@@ -115,7 +115,7 @@ async def test_assigning_a_picked_up_dossier_plans_nothing(
     dossier_id = _pick_up_same_day_dossier(world, client_for)
     row = AtRiskDossier.model_validate(_due_today(client_for("giam_sat_x"))[dossier_id])
     before = _visit_count(server, dossier_id)
-    out = await supervision.assign([row], world.officer_b)
+    out = await supervision.assign([row], world.officer_b, planned_date="2099-01-05")
     assert (out.assigned, out.created) == (0, 0)
     assert out.skipped == [row.code]
     assert _visit_count(server, dossier_id) == before

@@ -3,6 +3,8 @@ tick one or many and (re)assign them, with the suggested officer at the top of t
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import flet as ft
 
 from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
@@ -19,6 +21,8 @@ from mobile.ui.supervisor.common import (
 )
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
 
+PICK_DAYS = 7  # the picker offers today and the next six days: enough for a week's plan, no typing
+
 
 class AtRiskView:
     """Tabs of at-risk dossiers with paging, multi-select and assignment."""
@@ -32,6 +36,9 @@ class AtRiskView:
         self.items: list[AtRiskDossier] = []
         self.total = 0
         self.selected: dict[int, AtRiskDossier] = {}
+        self.pick_day: date = self.svc.today()
+        self.day_chips = ft.Row()
+        self.picker_body = ft.Column()
         self.officers: dict[int, BoardOfficer] = {}
         self.procedures: dict[str, str] = {}
         self.tabs = ft.Row(wrap=True, spacing=6)
@@ -218,21 +225,64 @@ class AtRiskView:
         safe_update(self.ctx.page)
 
     async def _open_picker(self, e: ft.Event) -> None:
+        """The picker: a day (today or later, never typed) and every officer with their load that day."""
         t = self.ctx.t
         chosen = list(self.selected.values())
         if not chosen:
             return
-        first = chosen[0]
+        self.pick_day = self.svc.today()
+        self.day_chips = ft.Row(wrap=True, spacing=6, key="pick-days")
+        self.picker_body = ft.Column([ft.Text(t("loading"), color=MUTED)], spacing=8, tight=True)
+        self._render_day_chips()
+        dlg = confirm_dialog(
+            self.ctx.page,
+            t("sup_assign_title", n=len(chosen)),
+            [ft.Text(t("sup_pick_day"), weight=ft.FontWeight.BOLD, color=PRIMARY), self.day_chips,
+             self.picker_body],
+            cancel_label=t("cancel"),
+            cancel_key="pick-cancel",
+            width=420,
+            scroll=ft.ScrollMode.AUTO,
+        )
+        self.ctx.page.show_dialog(dlg)
+        await self._fill_picker()
+
+    def _render_day_chips(self) -> None:
+        t = self.ctx.t
+        today = self.svc.today()
+        days = [today + timedelta(days=i) for i in range(PICK_DAYS)]
+        labels = {0: t("sup_day_today"), 1: t("sup_day_tomorrow")}
+        self.day_chips.controls = [
+            chip(
+                f"{labels[i]} {d:%d/%m}" if i in labels else f"{t(f'weekday_{d.weekday()}')} {d:%d/%m}",
+                d == self.pick_day,
+                self._set_pick_day(d),
+                f"pickday-{d.isoformat()}",
+            )
+            for i, d in enumerate(days)
+        ]
+
+    def _set_pick_day(self, day: date):
+        async def handler(e: ft.Event) -> None:
+            self.pick_day = day
+            self._render_day_chips()
+            await self._fill_picker()
+
+        return handler
+
+    async def _fill_picker(self) -> None:
+        """Officers ranked by the server for the chosen day; each shows the load the board shows."""
+        t = self.ctx.t
+        chosen = list(self.selected.values())
         try:
-            suggested: list[SuggestedAssignee] = await self.svc.suggest_for(chosen)
+            suggested: list[SuggestedAssignee] = await self.svc.suggest_for(chosen, self.pick_day.isoformat())
         except (SupervisionOffline, SupervisionError):
             suggested = []  # the plain list below still lets the supervisor choose
         options: list[ft.Control] = []
         seen: set[int] = set()
         for i, s in enumerate(suggested):
             seen.add(s.officer_id)
-            why = t(f"sup_reason_{s.reason}")
-            extra = [why, t("sup_open_visits", n=s.open_visits)]
+            extra = [t(f"sup_reason_{s.reason}"), t("sup_open_visits", n=s.open_visits)]
             if s.distance_m is not None:
                 extra.append(km_text(s.distance_m))
             if not s.has_capacity:
@@ -242,22 +292,15 @@ class AtRiskView:
         if others:
             options.append(ft.Text(t("sup_other_officers"), weight=ft.FontWeight.BOLD, color=PRIMARY))
         for o in others:
-            options.append(
-                self._option(o.id, o.full_name, t("sup_open_visits", n=o.counts.planned), best=False)
-            )
+            # offline: the board's load (today's) is the only one known; say which day it is for
+            load = t("sup_open_visits_today", n=o.open_visits)
+            options.append(self._option(o.id, o.full_name, load, best=False))
+        first = chosen[0] if chosen else None
         heading = (
             t("sup_suggested_for", code=first.code) if first and suggested else t("sup_pick_officer_for")
         )
-        dlg = confirm_dialog(
-            self.ctx.page,
-            t("sup_assign_title", n=len(chosen)),
-            [ft.Text(heading, size=13, color=MUTED), *options],
-            cancel_label=t("cancel"),
-            cancel_key="pick-cancel",
-            width=420,
-            scroll=ft.ScrollMode.AUTO,
-        )
-        self.ctx.page.show_dialog(dlg)
+        self.picker_body.controls = [ft.Text(heading, size=13, color=MUTED), *options]
+        safe_update(self.ctx.page)
 
     def _option(self, officer_id: int, name: str, why: str, best: bool) -> ft.Control:
         # a semantics node with an identifier: browser tests (and screen readers) find each choice
@@ -302,13 +345,13 @@ class AtRiskView:
         chosen = list(self.selected.values())
         name = self.officers[officer_id].full_name if officer_id in self.officers else f"#{officer_id}"
         try:
-            out = await self.svc.assign(chosen, officer_id)
+            out = await self.svc.assign(chosen, officer_id, self.pick_day.isoformat())
         except (SupervisionOffline, SupervisionError) as exc:
             text = failure_text(t, exc)
             self.message.value, self.message.color, self.message.visible = text, DANGER, True
             safe_update(self.ctx.page)
             return
-        text = t("sup_assigned", n=out.assigned + out.created, name=name)
+        text = t("sup_assigned_on", n=out.assigned + out.created, name=name, date=f"{self.pick_day:%d/%m/%Y}")
         if out.skipped:
             text += " " + t("sup_skipped", items=", ".join(out.skipped))
         if out.failed:
