@@ -7,6 +7,7 @@ import importlib
 from fastapi import APIRouter, FastAPI
 from flet.fastapi import FastAPI as FletFastAPI
 
+from .api_docs import OPENAPI_URL, install_api_docs
 from .config import Settings
 from .db.engine import make_engine
 from .db.migrations import migrate
@@ -64,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     worker = NoticeWorker(engine, settings) if settings.notice_webhook_url else None
     app = FletFastAPI(title="Doorstep API", version=app_version(),
                       description="Một cửa tận nhà: the field phone's sync API (docs/sync-protocol.md)",
-                      openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None,
+                      openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None,  # docs: api_docs.py
                       on_startup=[worker.start] if worker else None,
                       on_shutdown=[worker.stop] if worker else None)
     app.state.settings = settings
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(GzipRequestMiddleware)
     app.include_router(api_router())
+    install_api_docs(app)  # before the catch-all below
     app.add_api_route("/api/{rest:path}", _api_not_found, methods=_ALL_METHODS, include_in_schema=False)
     if settings.web_ui:
         # The one allowed import from mobile/. Imported by name so the server's type check does
