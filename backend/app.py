@@ -23,6 +23,7 @@ from .routers import (
     handovers,
     health,
     indicators,
+    lookup,
     notices,
     notifications,
     officers,
@@ -34,6 +35,7 @@ from .routers import (
     visits,
 )
 from .routers.health import app_version
+from .services.lookup import RateLimiter
 
 API_PREFIX = "/api/v1"
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -74,6 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(GzipRequestMiddleware)
     app.include_router(api_router())
     install_api_docs(app)  # before the catch-all below
+    app.state.lookup_limiter = RateLimiter(settings.lookup_rate_limit, settings.lookup_rate_window_s)
+    app.include_router(lookup.router)  # the citizen's page: before the web UI's mount at "/"
     app.add_api_route("/api/{rest:path}", _api_not_found, methods=_ALL_METHODS, include_in_schema=False)
     if settings.web_ui:
         # The one allowed import from mobile/. Imported by name so the server's type check does

@@ -36,6 +36,10 @@ class Settings:
     notice_webhook_url: str | None = field(
         default_factory=lambda: os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL") or None)
     notice_interval_s: float = 30.0  # seconds between background dispatch runs
+    # the public dossier lookup page the receipt's QR opens (None: f"{public_url}/tra-cuu")
+    lookup_base_url: str | None = None
+    lookup_rate_limit: int = 30  # lookups one client address may make per window
+    lookup_rate_window_s: float = 600.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from api_client.domain.codes import new_lookup_token
+
 from .schema import (
     apologies,
     change_counter,
@@ -117,6 +119,18 @@ def _trigram_index(conn: Connection) -> None:
         log.warning("pg_trgm unavailable, dossier search will scan: %s", exc.orig)
 
 
+def _lookup_tokens(conn: Connection) -> None:
+    """Give every existing dossier its own lookup token, then make tokens unique."""
+    _add_missing_columns(conn, dossiers, ["lookup_token"])
+    missing = conn.execute(select(dossiers.c.id).where(dossiers.c.lookup_token.is_(None))).scalars().all()
+    for dossier_id in missing:
+        conn.execute(update(dossiers).where(dossiers.c.id == dossier_id)
+                     .values(lookup_token=new_lookup_token()))
+    for index in dossiers.indexes:
+        if index.name == "ux_dossiers_lookup_token":
+            index.create(conn, checkfirst=True)
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -124,6 +138,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
+    (6, "public lookup: a lookup token per dossier (backfilled), unique", _lookup_tokens),
 ]
 
 
