@@ -469,6 +469,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "sup_assign_failed": ("Không giao được: {items}", "Could not assign: {items}"),
     "ind_unit": ("Đơn vị", "Unit"),
+    "ind_label_total": ("Tổng", "Total"),
+    "ind_label_unknown": ("Không xác định", "Unknown"),
     "ind_all_units": ("Tất cả đơn vị của tôi", "All my units"),
     "ind_from": ("Từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"),
     "ind_to": ("Đến ngày (dd/mm/yyyy)", "To (dd/mm/yyyy)"),

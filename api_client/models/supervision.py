@@ -242,6 +242,7 @@ class IndicatorRow(PublicModel):
 
     key_id: int | None = None
     key_name: str
+    label_code: str | None = None  # "total" | "unknown": the UI names the row in its language
     home_pickups: int = 0
     home_deliveries: int = 0
     failed_visits: int = 0

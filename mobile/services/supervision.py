@@ -311,9 +311,10 @@ class SupervisionService(OnlineService):
         )
 
     async def export_indicators(
-        self, fmt: str, unit_id: int | None, date_from: date, date_to: date, group_by: str
+        self, fmt: str, unit_id: int | None, date_from: date, date_to: date, group_by: str, lang: str = "vi"
     ) -> ReceiptInfo:
-        """The indicator table as CSV or XLSX, kept with the receipts (a download URL on web)."""
+        """The indicator table as CSV or XLSX in the user's language, kept with the receipts (a download
+        URL on web)."""
         if fmt not in TABLE_FORMATS:
             raise ValueError(fmt)
         params: dict[str, Any] = {
@@ -321,6 +322,7 @@ class SupervisionService(OnlineService):
             "date_from": date_from.isoformat(),
             "date_to": date_to.isoformat(),
             "group_by": group_by,
+            "lang": lang,
         }
         data = await self._call(lambda api: api.export(f"indicators.{fmt}", **params))
         label = f"indicators_{date_from}_{date_to}"

@@ -133,6 +133,7 @@ async def test_indicator_numbers_equal_the_api(tmp_path, seeded_server):
             assert by_key(h, f"ind-{rid}-online_payment_rate").value == pct(row.online_payment_rate)
 
     check(report)
+    assert by_key(h, "ind-total-name").value == "Tổng"  # no "(total)" gloss on the Vietnamese screen
     import flet_charts as fch
 
     bar = h.find(fch.BarChart)
@@ -171,4 +172,7 @@ async def test_indicator_numbers_equal_the_api(tmp_path, seeded_server):
         shell(h).services.receipts.get_document("export:indicators:csv", commune).path.read_text("utf-8-sig")
     )
     assert hamlets.rows[0].key_name in csv
+    # the file speaks the screen's language: Vietnamese headers, the total named "Tổng", rates in %
+    assert csv.splitlines()[0].startswith("Mã,Đơn vị / cán bộ,Nhận hồ sơ tại nhà")
+    assert "\n,Tổng," in csv and "total" not in csv
     assert not by_key(h, "ind-message").visible
