@@ -163,6 +163,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Position: {lat}, {lon} (accuracy {acc} m, {dist} from home)",
     ),
     "gps_none": ("Không lấy được vị trí: {why}", "No GPS fix: {why}"),
+    "gps_err_permission_denied": ("Không được cấp quyền vị trí", "Location permission denied"),
+    "gps_err_timeout": ("Hết thời gian chờ GPS", "GPS timed out"),
+    "gps_err_no_position": ("Không có vị trí", "No position"),
+    "gps_err_other": ("Lỗi GPS: {detail}", "GPS error: {detail}"),
     "gps_good": ("Vị trí đạt yêu cầu.", "Position is good."),
     "warn_no_fix": ("Không có vị trí GPS", "No GPS fix"),
     "warn_poor_accuracy": ("Sai số lớn hơn 50 m", "Accuracy worse than 50 m"),
@@ -597,3 +601,13 @@ class Translator:
 def format_vnd(amount: int) -> str:
     """'20.000 ₫' (Vietnamese thousands separator)."""
     return f"{amount:,}".replace(",", ".") + " ₫"
+
+
+def location_error_text(t: Callable[..., str], code: str, detail: str = "") -> str:
+    """Why there is no GPS fix, in the officer's language (a code of services.location's
+    LOCATION_ERRORS; anything else is the device's own words, or an older draft's message)."""
+    if code in ("permission_denied", "timeout", "no_position"):
+        return t(f"gps_err_{code}")
+    if code == "other":
+        return t("gps_err_other", detail=detail)
+    return code
