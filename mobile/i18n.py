@@ -163,6 +163,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Position: {lat}, {lon} (accuracy {acc} m, {dist} from home)",
     ),
     "gps_none": ("Không lấy được vị trí: {why}", "No GPS fix: {why}"),
+    "problem_visit_cancelled": (
+        "Lịch hẹn đã bị hủy khi máy đang ngoại tuyến",
+        "The visit was cancelled while the phone was offline",
+    ),
+    "problem_visit_reassigned": (
+        "Lịch hẹn đã được giao cho cán bộ khác",
+        "The visit went to another officer",
+    ),
+    "problem_visit_taken_away": ("Lịch hẹn không còn giao cho bạn", "The visit is no longer yours"),
+    "problem_photo_lost": (
+        "Tệp ảnh trên máy bị mất, cần chụp lại",
+        "A photo file is missing on the phone: take it again",
+    ),
     "gps_err_permission_denied": ("Không được cấp quyền vị trí", "Location permission denied"),
     "gps_err_timeout": ("Hết thời gian chờ GPS", "GPS timed out"),
     "gps_err_no_position": ("Không có vị trí", "No position"),
@@ -611,3 +624,10 @@ def location_error_text(t: Callable[..., str], code: str, detail: str = "") -> s
     if code == "other":
         return t("gps_err_other", detail=detail)
     return code
+
+
+def problem_text(t: Callable[..., str], message: str) -> str:
+    """A conflict's message: a phone-made "code:<name>" in the officer's language, else as stored."""
+    if message.startswith("code:"):
+        return t(f"problem_{message[5:]}")
+    return message
