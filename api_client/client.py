@@ -446,15 +446,26 @@ class Client:
         return self._list("/dossiers/at-risk", AtRiskDossier, kind=kind, date=date, page=page,
                           page_size=page_size)
 
-    def assign_visits(self, visit_ids: Iterable[int], assignee_id: int | None) -> BulkAssignResult:
-        """`POST /visits/assign` (supervisor): give open visits to one officer (None: unassign)."""
-        return self._send("POST", "/visits/assign", BulkAssignResult,
-                          {"visit_ids": [int(v) for v in visit_ids], "assignee_id": assignee_id})
+    def assign_visits(self, visit_ids: Iterable[int], assignee_id: int | None,
+                      planned_date: str | None = None) -> BulkAssignResult:
+        """`POST /visits/assign` (supervisor): give open visits to one officer (None: unassign), on a day
+        (today or later; None keeps each visit's date)."""
+        body: dict[str, Any] = {"visit_ids": [int(v) for v in visit_ids], "assignee_id": assignee_id}
+        if planned_date is not None:
+            body["planned_date"] = planned_date
+        return self._send("POST", "/visits/assign", BulkAssignResult, body)
 
     def suggested_assignees(self, visit_id: int, *, date: str | None = None, capacity: int | None = None,
                             limit: int | None = None) -> list[SuggestedAssignee]:
-        """`GET /visits/{id}/suggested-assignees` (supervisor): hamlet officer first, then nearest."""
+        """`GET /visits/{id}/suggested-assignees` (supervisor): hamlet officer first, then least busy."""
         return list(self._list(f"/visits/{int(visit_id)}/suggested-assignees", SuggestedAssignee,
+                               date=date, capacity=capacity, limit=limit))
+
+    def suggested_for_dossier(self, dossier_id: int, *, date: str | None = None, capacity: int | None = None,
+                              limit: int | None = None) -> list[SuggestedAssignee]:
+        """`GET /dossiers/{id}/suggested-assignees` (supervisor): the same ranking for a dossier with no
+        open visit yet."""
+        return list(self._list(f"/dossiers/{int(dossier_id)}/suggested-assignees", SuggestedAssignee,
                                date=date, capacity=capacity, limit=limit))
 
     def indicators(self, *, unit_id: int | None = None, date_from: str | None = None,

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api_client.domain.clock import Clock, using_clock
 
+from .api_docs import OPENAPI_URL, install_api_docs
 from .config import Settings
 from .db.engine import make_engine
 from .db.migrations import migrate
@@ -25,6 +26,7 @@ from .routers import (
     handovers,
     health,
     indicators,
+    lookup,
     notices,
     notifications,
     officers,
@@ -37,6 +39,7 @@ from .routers import (
 )
 from .routers.health import app_version
 from .services.geocoding import make_geocoder
+from .services.lookup import RateLimiter
 
 API_PREFIX = "/api/v1"
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -82,7 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     worker = NoticeWorker(engine, settings) if dispatching else None
     app = FletFastAPI(title="Doorstep API", version=app_version(),
                       description="Một cửa tận nhà: the field phone's sync API (docs/sync-protocol.md)",
-                      openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None,
+                      openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None,  # docs: api_docs.py
                       on_startup=[worker.start] if worker else None,
                       on_shutdown=[worker.stop] if worker else None)
     app.state.settings = settings
@@ -94,6 +97,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ClockMiddleware, clock=settings.clock)
     app.state.clock = settings.clock
     app.include_router(api_router())
+    install_api_docs(app)  # before the catch-all below
+    app.state.lookup_limiter = RateLimiter(settings.lookup_rate_limit, settings.lookup_rate_window_s)
+    app.include_router(lookup.router)  # the citizen's page: before the web UI's mount at "/"
     app.add_api_route("/api/{rest:path}", _api_not_found, methods=_ALL_METHODS, include_in_schema=False)
     if settings.web_ui:
         # The one allowed import from mobile/. Imported by name so the server's type check does

@@ -82,6 +82,10 @@ class Settings:
     geocoder_timeout_s: float = 5.0
     geocoder_min_delay_s: float = 1.0  # Nominatim's usage policy: at most one request a second
     geocoder_user_agent: str = "doorstep/0.1 (commune one-stop home service)"
+    # the public dossier lookup page the receipt's QR opens (None: f"{public_url}/tra-cuu")
+    lookup_base_url: str | None = None
+    lookup_rate_limit: int = 30  # lookups one client address may make per window
+    lookup_rate_window_s: float = 600.0
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -197,6 +197,7 @@ class Shell:
             self.sync_bar.dispose()
             self.sync_bar = None
         name, params = self.current
+        apply_locale(self.page, self.tr.lang)
         self.go(name, **params)
         self.page.run_task(self._save_lang)
 
@@ -243,6 +244,14 @@ class Shell:
         self.page.show_dialog(dlg)
 
 
+def apply_locale(page: ft.Page, lang: str) -> None:
+    """The app's locale follows the UI language: Flutter then declares it as the page's `lang`
+    (screen readers, browser translation) and formats its own widgets in it."""
+    page.locale_configuration = ft.LocaleConfiguration(
+        supported_locales=[ft.Locale(VI), ft.Locale(EN)], current_locale=ft.Locale(lang)
+    )
+
+
 def build_main(
     backend_url: str,
     data_dir: Path | str,
@@ -285,6 +294,7 @@ def build_main(
             lang = saved if saved in (VI, EN) else VI
         except Exception:  # noqa: BLE001 - default language
             pass
+        apply_locale(page, lang)
         shell = Shell(page, services, Translator(lang))
         page.data = shell  # tests and the web wrapper reach the shell through the page
         tasks = []

@@ -180,6 +180,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Position: {lat}, {lon} (accuracy {acc} m, {dist} from home)",
     ),
     "gps_none": ("Không lấy được vị trí: {why}", "No GPS fix: {why}"),
+    "problem_visit_cancelled": (
+        "Lịch hẹn đã bị hủy khi máy đang ngoại tuyến",
+        "The visit was cancelled while the phone was offline",
+    ),
+    "problem_visit_reassigned": (
+        "Lịch hẹn đã được giao cho cán bộ khác",
+        "The visit went to another officer",
+    ),
+    "problem_visit_taken_away": ("Lịch hẹn không còn giao cho bạn", "The visit is no longer yours"),
+    "problem_photo_lost": (
+        "Tệp ảnh trên máy bị mất, cần chụp lại",
+        "A photo file is missing on the phone: take it again",
+    ),
+    "gps_err_permission_denied": ("Không được cấp quyền vị trí", "Location permission denied"),
+    "gps_err_timeout": ("Hết thời gian chờ GPS", "GPS timed out"),
+    "gps_err_no_position": ("Không có vị trí", "No position"),
+    "gps_err_other": ("Lỗi GPS: {detail}", "GPS error: {detail}"),
     "gps_good": ("Vị trí đạt yêu cầu.", "Position is good."),
     "warn_no_fix": ("Không có vị trí GPS", "No GPS fix"),
     "warn_poor_accuracy": ("Sai số lớn hơn 50 m", "Accuracy worse than 50 m"),
@@ -428,8 +445,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sup_next": ("Trang sau", "Next"),
     "sup_page": ("Trang {p}/{n} · {total} hồ sơ", "Page {p}/{n} · {total} dossiers"),
     "sup_no_visit": (
-        "Chưa có lượt đến nhà (giao sẽ lập lượt hôm nay)",
-        "No visit yet (assigning plans one today)",
+        "Chưa có lượt đến nhà: giao sẽ lập lượt {kind}",
+        "No visit yet: assigning plans a {kind} visit",
+    ),
+    "sup_visit_not_needed": ("Không cần đến nhà lúc này", "No home visit needed now"),
+    "sup_last_visit_pickup_completed": ("Đã nhận hồ sơ tại nhà lúc {at}", "Picked up at home at {at}"),
+    "sup_last_visit_delivery_completed": ("Đã trả kết quả tại nhà lúc {at}", "Delivered at home at {at}"),
+    "sup_last_visit_pickup_failed": ("Lượt nhận hồ sơ không thành công lúc {at}", "Pickup failed at {at}"),
+    "sup_last_visit_delivery_failed": (
+        "Lượt trả kết quả không thành công lúc {at}",
+        "Delivery failed at {at}",
+    ),
+    "sup_skipped": (
+        "Không lập lượt cho hồ sơ không cần đến nhà: {items}",
+        "No visit planned for dossiers that need none: {items}",
     ),
     "sup_unassigned": ("Chưa giao cho ai", "Not assigned"),
     "sup_assignee": ("Đang giao cho", "Assigned to"),
@@ -446,8 +475,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Choose the officer for the selected dossiers.",
     ),
     "sup_reason_hamlet_officer": ("Cán bộ phụ trách ấp", "Hamlet's officer"),
-    "sup_reason_nearest": ("Gần nhất còn nhận được", "Nearest with capacity"),
-    "sup_reason_capacity": ("Ít việc nhất hôm nay", "Least busy today"),
+    "sup_reason_least_busy": ("Ít việc nhất, gần nhất", "Least busy, then nearest"),
+    "sup_pick_day": ("Ngày đi", "Visit day"),
+    "sup_day_today": ("Hôm nay", "Today"),
+    "sup_day_tomorrow": ("Ngày mai", "Tomorrow"),
+    "weekday_0": ("Thứ Hai", "Mon"),
+    "weekday_1": ("Thứ Ba", "Tue"),
+    "weekday_2": ("Thứ Tư", "Wed"),
+    "weekday_3": ("Thứ Năm", "Thu"),
+    "weekday_4": ("Thứ Sáu", "Fri"),
+    "weekday_5": ("Thứ Bảy", "Sat"),
+    "weekday_6": ("Chủ Nhật", "Sun"),
     "dstatus_1": ("Mới đăng ký", "Newly submitted"),
     "dstatus_2": ("Đã tiếp nhận", "Accepted"),
     "dstatus_4": ("Đang xử lý", "Processing"),
@@ -455,12 +493,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dstatus_6": ("Chờ nộp phí", "Fee requested"),
     "dstatus_9": ("Đã có kết quả", "Result ready"),
     "sup_open_visits": ("{n} lượt đang mở", "{n} open visits"),
+    "sup_open_visits_today": ("{n} lượt đang mở (hôm nay)", "{n} open visits (today)"),
     "sup_full": ("đã đủ việc", "at capacity"),
     "sup_other_officers": ("Cán bộ khác", "Other officers"),
     "sup_suggested": ("Đề xuất", "Suggested"),
-    "sup_assigned": ("Đã giao {n} hồ sơ cho {name}.", "Assigned {n} dossiers to {name}."),
+    "sup_assigned_on": (
+        "Đã giao {n} hồ sơ cho {name}, ngày {date}.",
+        "Assigned {n} dossiers to {name} for {date}.",
+    ),
     "sup_assign_failed": ("Không giao được: {items}", "Could not assign: {items}"),
     "ind_unit": ("Đơn vị", "Unit"),
+    "ind_label_total": ("Tổng", "Total"),
+    "ind_label_unknown": ("Không xác định", "Unknown"),
     "ind_all_units": ("Tất cả đơn vị của tôi", "All my units"),
     "ind_from": ("Từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"),
     "ind_to": ("Đến ngày (dd/mm/yyyy)", "To (dd/mm/yyyy)"),
@@ -587,3 +631,20 @@ class Translator:
 def format_vnd(amount: int) -> str:
     """'20.000 ₫' (Vietnamese thousands separator)."""
     return f"{amount:,}".replace(",", ".") + " ₫"
+
+
+def location_error_text(t: Callable[..., str], code: str, detail: str = "") -> str:
+    """Why there is no GPS fix, in the officer's language (a code of services.location's
+    LOCATION_ERRORS; anything else is the device's own words, or an older draft's message)."""
+    if code in ("permission_denied", "timeout", "no_position"):
+        return t(f"gps_err_{code}")
+    if code == "other":
+        return t("gps_err_other", detail=detail)
+    return code
+
+
+def problem_text(t: Callable[..., str], message: str) -> str:
+    """A conflict's message: a phone-made "code:<name>" in the officer's language, else as stored."""
+    if message.startswith("code:"):
+        return t(f"problem_{message[5:]}")
+    return message

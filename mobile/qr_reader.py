@@ -39,6 +39,15 @@ def decode_qr(raw: bytes) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(img) if r.text]
 
 
+def token_from_text(text: str) -> str | None:
+    """The lookup token in a QR text (the slip's `…/tra-cuu?t=<token>`), or None."""
+    text = (text or "").strip()
+    if not text.startswith(("http://", "https://")):
+        return None
+    values = parse_qs(urlparse(text).query).get("t")
+    return values[0].strip() if values else None
+
+
 def code_from_text(text: str) -> str:
     """The dossier code in a QR text: the slip's lookup URL (?ma=...) or the bare code."""
     text = (text or "").strip()

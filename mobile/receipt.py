@@ -6,13 +6,11 @@ import base64
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import qrcode
 from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
-LOOKUP_BASE = "https://motcua.angiang.gov.vn/tra-cuu"  # where citizens look a dossier up
 
 RETURN_PLACES = {"desk": "Tại Bộ phận Một cửa", "home": "Tại nhà", "post": "Qua dịch vụ bưu chính"}
 
@@ -36,11 +34,7 @@ class ReceiptData:
     officer_name: str
     fee: str = ""
     documents: tuple[str, ...] = ()
-
-
-def lookup_url(dossier_code: str, base: str = LOOKUP_BASE) -> str:
-    """The URL the QR encodes: the public lookup page for this dossier code."""
-    return f"{base}?ma={quote(dossier_code)}"
+    lookup: str = ""  # what the QR encodes: the public lookup page with this dossier's token
 
 
 def qr_png(data: str, box_size: int = 6) -> bytes:
@@ -56,7 +50,7 @@ def qr_base64(data: str) -> str:
     return base64.b64encode(qr_png(data)).decode("ascii")
 
 
-def receipt_pdf(r: ReceiptData, lookup_base: str = LOOKUP_BASE) -> bytes:
+def receipt_pdf(r: ReceiptData) -> bytes:
     """The slip as PDF bytes, set in DejaVu so Vietnamese diacritics print correctly."""
     pdf = FPDF(format=(148, 210))  # A5 in mm
     pdf.set_margins(10, 10, 10)
@@ -122,16 +116,17 @@ def receipt_pdf(r: ReceiptData, lookup_base: str = LOOKUP_BASE) -> bytes:
     pdf.cell(half, 5, r.submitter_name, align="C")
     pdf.cell(half, 5, r.officer_name, align="C", new_x="LMARGIN", new_y="NEXT")
 
-    pdf.ln(3)
-    qr = io.BytesIO(qr_png(lookup_url(r.dossier_code, lookup_base)))
-    size = 28
-    if pdf.get_y() + size > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    top = pdf.get_y()
-    pdf.image(qr, x=pdf.l_margin, y=top, w=size, h=size)
-    pdf.set_xy(pdf.l_margin + size + 3, top + 6)
-    pdf.set_font("DejaVu", "", 7.5)
-    pdf.multi_cell(
-        w - size - 3, 4, "Quét mã QR để tra cứu tình trạng hồ sơ:\n" + lookup_url(r.dossier_code, lookup_base)
-    )
+    if r.lookup:  # a slip rendered without its token has no QR rather than a wrong one
+        pdf.ln(3)
+        qr = io.BytesIO(qr_png(r.lookup))
+        size = 28
+        if pdf.get_y() + size > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        top = pdf.get_y()
+        pdf.image(qr, x=pdf.l_margin, y=top, w=size, h=size)
+        pdf.set_xy(pdf.l_margin + size + 3, top + 6)
+        pdf.set_font("DejaVu", "", 7.5)
+        pdf.multi_cell(
+            w - size - 3, 4, "Quét mã QR để tra cứu tình trạng hồ sơ:\n" + r.lookup
+        )
     return bytes(pdf.output())

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, datetime
 
 DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]+)-(?P<day>\d{6})-(?P<seq>\d{4})$")
+# The receipt's QR opens the public lookup page with this token, not the guessable dossier code.
+LOOKUP_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+
+
+def new_lookup_token() -> str:
+    """A fresh unguessable lookup token (128 random bits, URL-safe): made by the phone at a pickup
+    (the receipt is printed offline) or by the server for dossiers registered any other way."""
+    return secrets.token_urlsafe(16)
 
 
 def make_dossier_code(unit_code: str, day: date, sequence: int) -> str:

@@ -67,6 +67,7 @@ class DossierPublic(PublicModel):
     updated_at: str | None = None
     citizen_name: str | None = None  # filled in lists, so a desk screen needs no lookup per row
     original_appointment_at: str | None = None  # set once an apology moved the appointment
+    lookup_token: str | None = None  # the receipt QR's token (staff only: the delivery checks the slip)
 
 
 class DossierCreate(RequestModel):

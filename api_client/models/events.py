@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from ..domain.codes import LOOKUP_TOKEN_PATTERN
 from .base import DeviceTime, RequestModel
 from .visits import (
     ChecklistEntry,
@@ -55,6 +56,9 @@ class PickupPayload(RequestModel):
     gps: GpsCheck
     catalogue_version: int
     pages: Annotated[int, Field(ge=1, le=1000)] = 1
+    # the token in the receipt's QR, made by the phone (the slip is printed offline); older phones
+    # send none and the dossier keeps the one the server gave it
+    lookup_token: Annotated[str | None, Field(pattern=LOOKUP_TOKEN_PATTERN)] = None
 
 
 class PickupCompleted(_Event):

@@ -56,6 +56,7 @@ class BoardOfficer(PublicModel):
     on_duty: bool | None = None  # None: never reported duty
     last_position: Position | None = None
     counts: VisitCounts = VisitCounts()
+    open_visits: int = 0  # the load: open visits planned for the board's day or earlier
 
 
 class BoardVisit(PublicModel):
@@ -158,6 +159,7 @@ class OfficerDay(PublicModel):
     counts: VisitCounts
     failed: list[DayVisit] = []
     flagged: int = 0
+    open_visits: int = 0  # the load: open visits planned for that day or earlier (as on the board)
 
 
 class AtRiskKind(str, Enum):
@@ -184,13 +186,19 @@ class AtRiskDossier(PublicModel):
     open_visit_id: int | None = None
     assignee_id: int | None = None
     failed_visits: int = 0
+    # what the dossier's visits already did, so "no open visit" never reads as "nobody went"
+    last_visit_kind: VisitKind | None = None
+    last_visit_status: VisitStatus | None = None
+    last_visit_at: str | None = None
+    next_visit_kind: VisitKind | None = None  # the visit its state calls for (None: none needed)
 
 
 class BulkAssign(RequestModel):
-    """`POST /visits/assign`: give these open visits to one officer (None: unassign)."""
+    """`POST /visits/assign`: give these open visits to one officer (None: unassign), on a day."""
 
     visit_ids: Annotated[list[DbId], Field(min_length=1, max_length=500)]
     assignee_id: DbId | None
+    planned_date: DateStr | None = None  # today or later; None keeps each visit's date
 
 
 class AssignFailure(PublicModel):
@@ -209,15 +217,15 @@ class BulkAssignResult(PublicModel):
 
 
 class SuggestedAssignee(PublicModel):
-    """A candidate for a visit: the hamlet's officer first, then the nearest with capacity."""
+    """A candidate for a visit: the hamlet's officer first, then the least busy, nearest first."""
 
     officer_id: int
     full_name: str
     role: str
-    reason: str  # hamlet_officer | nearest
+    reason: str  # hamlet_officer | least_busy
     distance_m: float | None = None
     position_source: str | None = None  # track | unit_centre
-    open_visits: int = 0
+    open_visits: int = 0  # the load on that day (backend services/workload.py)
     has_capacity: bool = True
 
 
@@ -234,6 +242,7 @@ class IndicatorRow(PublicModel):
 
     key_id: int | None = None
     key_name: str
+    label_code: str | None = None  # "total" | "unknown": the UI names the row in its language
     home_pickups: int = 0
     home_deliveries: int = 0
     failed_visits: int = 0

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text,
 from sqlalchemy.exc import DBAPIError
 
 from api_client.domain.clock import now_utc
+from api_client.domain.codes import new_lookup_token
 
 from .schema import (
     apologies,
@@ -122,12 +123,26 @@ def _trigram_index(conn: Connection) -> None:
 
 def _notice_leases(conn: Connection) -> None:
     _add_missing_columns(conn, notices, ["lease_owner", "lease_until"])
+
+
 def _locations(conn: Connection) -> None:
     _add_missing_columns(conn, citizens, ["location_source", "location_precision", "location_note"])
     metadata.create_all(conn, tables=[geocode_cache])
     # coordinates already stored came with the import (or the seed): that is what they are
     conn.execute(update(citizens).where(citizens.c.lat.is_not(None), citizens.c.location_source.is_(None))
                  .values(location_source="imported", location_precision="exact"))
+
+
+def _lookup_tokens(conn: Connection) -> None:
+    """Give every existing dossier its own lookup token, then make tokens unique."""
+    _add_missing_columns(conn, dossiers, ["lookup_token"])
+    missing = conn.execute(select(dossiers.c.id).where(dossiers.c.lookup_token.is_(None))).scalars().all()
+    for dossier_id in missing:
+        conn.execute(update(dossiers).where(dossiers.c.id == dossier_id)
+                     .values(lookup_token=new_lookup_token()))
+    for index in dossiers.indexes:
+        if index.name == "ux_dossiers_lookup_token":
+            index.create(conn, checkfirst=True)
 
 
 # (version, name, step). Append new steps; never edit an applied one.
@@ -139,6 +154,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
     (6, "issue 11: notice leases (lease_owner, lease_until) for concurrent dispatchers", _notice_leases),
     (7, "issue 10: citizen location source/precision, geocode cache", _locations),
+    (8, "public lookup: a lookup token per dossier (backfilled), unique", _lookup_tokens),
 ]
 
 # Any fixed number: every process migrating PostgreSQL takes this transaction-scoped lock first.

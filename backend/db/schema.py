@@ -24,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from api_client.domain.codes import new_lookup_token
+
 metadata = MetaData()
 
 change_counter = Table(
@@ -145,7 +147,11 @@ dossiers = Table(
     # diacritics) so list searches are `LIKE '%word%'` in SQL; server-only, never sent to phones.
     # Written with the dossier and rewritten when the citizen's name changes (backend/db/search.py).
     Column("search_text", Text),
+    # migration 6: the token of the public lookup page (/tra-cuu?t=...), printed in the receipt's QR.
+    # Phones make it at a pickup; any other insert gets one here.
+    Column("lookup_token", String(64), default=new_lookup_token),
 )
+Index("ux_dossiers_lookup_token", dossiers.c.lookup_token, unique=True)
 
 dossier_status_log = Table(
     "dossier_status_log", metadata,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import Engine
 
 from api_client.models import OfficerPublic
@@ -21,6 +21,8 @@ CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_IN_SCOPE: dict[int | str, dict[str, Any]] = {404: {"description": "unit not in your scope"}}
 NOT_YOURS: dict[int | str, dict[str, Any]] = {404: {"description": "not in your units"}}
+Lang = Annotated[Literal["vi", "en"], Query(description="language of headers and values")]
+SHEETS = {"visits": ("Lượt đi", "Visits"), "indicators": ("Chỉ tiêu", "Indicators")}
 
 
 def _file(content: bytes, media_type: str, filename: str) -> Response:
@@ -29,10 +31,11 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def _indicator_rows(engine: Engine, supervisor: OfficerPublic, query: IndicatorQuery) -> list[list[Any]]:
+def _indicator_rows(engine: Engine, supervisor: OfficerPublic, query: IndicatorQuery,
+                    lang: str) -> list[list[Any]]:
     r = query.days
     report = indicators.indicators(engine, supervisor, query.unit_id, r.start, r.end, query.group_by)
-    return exports.indicator_table(report)
+    return exports.indicator_table(report, lang)
 
 
 TRACK_FORMATS: dict[str, tuple[Callable[[Engine, OfficerPublic, int, date], bytes], str]] = {
@@ -48,32 +51,38 @@ def _track(extension: str, engine: Engine, supervisor: OfficerPublic, officer_id
 
 
 @router.get("/visits.csv")
-def visits_csv(engine: EngineDep, supervisor: SupervisorOnly, days: Range) -> Response:
-    """Visits planned in the range (default: last 30 days) as CSV."""
-    rows = exports.visit_table(engine, supervisor, days.start, days.end)
-    return _file(exports.to_csv(exports.VISIT_COLUMNS, rows), CSV, f"visits_{days.start}_{days.end}.csv")
+def visits_csv(engine: EngineDep, supervisor: SupervisorOnly, days: Range, lang: Lang = "vi") -> Response:
+    """Visits planned in the range (default: last 30 days) as CSV, in the user's language."""
+    rows = exports.visit_table(engine, supervisor, days.start, days.end, lang)
+    content = exports.to_csv(exports.VISIT_COLUMNS, rows, lang)
+    return _file(content, CSV, f"visits_{days.start}_{days.end}.csv")
 
 
 @router.get("/visits.xlsx")
-def visits_xlsx(engine: EngineDep, supervisor: SupervisorOnly, days: Range) -> Response:
-    """Visits planned in the range as an Excel workbook."""
-    rows = exports.visit_table(engine, supervisor, days.start, days.end)
-    content = exports.to_xlsx("visits", exports.VISIT_COLUMNS, rows)
+def visits_xlsx(engine: EngineDep, supervisor: SupervisorOnly, days: Range, lang: Lang = "vi") -> Response:
+    """Visits planned in the range as an Excel workbook (real dates, Vietnam times, filters)."""
+    rows = exports.visit_table(engine, supervisor, days.start, days.end, lang)
+    content = exports.to_xlsx(SHEETS["visits"][lang == "en"], exports.VISIT_COLUMNS, rows, lang)
     return _file(content, XLSX, f"visits_{days.start}_{days.end}.xlsx")
 
 
 @router.get("/indicators.csv", responses=NOT_IN_SCOPE)
-def indicators_csv(engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams) -> Response:
-    """The indicator rows and their total as CSV (same numbers as GET /indicators)."""
-    content = exports.to_csv(exports.INDICATOR_COLUMNS, _indicator_rows(engine, supervisor, query))
+def indicators_csv(
+    engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams, lang: Lang = "vi"
+) -> Response:
+    """The indicator rows and their total as CSV (same numbers as GET /indicators, rates in %)."""
+    rows = _indicator_rows(engine, supervisor, query, lang)
+    content = exports.to_csv(exports.INDICATOR_COLUMNS, rows, lang)
     return _file(content, CSV, f"indicators_{query.days.start}_{query.days.end}.csv")
 
 
 @router.get("/indicators.xlsx", responses=NOT_IN_SCOPE)
-def indicators_xlsx(engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams) -> Response:
-    """The indicator rows and their total as an Excel workbook."""
-    rows = _indicator_rows(engine, supervisor, query)
-    content = exports.to_xlsx("indicators", exports.INDICATOR_COLUMNS, rows)
+def indicators_xlsx(
+    engine: EngineDep, supervisor: SupervisorOnly, query: IndicatorParams, lang: Lang = "vi"
+) -> Response:
+    """The indicator rows and their total as an Excel workbook (rates as percentages)."""
+    rows = _indicator_rows(engine, supervisor, query, lang)
+    content = exports.to_xlsx(SHEETS["indicators"][lang == "en"], exports.INDICATOR_COLUMNS, rows, lang)
     return _file(content, XLSX, f"indicators_{query.days.start}_{query.days.end}.xlsx")
 
 

@@ -20,6 +20,7 @@ from api_client.models import (
 
 from ..deps import EngineDep, SupervisorOnly
 from ..services import dispatch, supervision
+from ..services.clock import today_vn
 from .params import Day, DbId
 
 router = APIRouter(tags=["supervision"])
@@ -88,5 +89,20 @@ def suggested_assignees(
     capacity: Annotated[int, Query(ge=1, le=200)] = dispatch.DEFAULT_CAPACITY,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> list[SuggestedAssignee]:
-    """The hamlet's officer first, then the nearest officers with capacity that day."""
+    """Every field officer in scope with their load that day: the hamlet's officer first, then the least
+    busy (nearest first among equals), those at capacity last."""
     return dispatch.suggested_assignees(engine, supervisor, visit_id, date, capacity, limit)
+
+
+@router.get("/dossiers/{dossier_id}/suggested-assignees", responses=NOT_YOURS)
+def suggested_for_dossier(
+    dossier_id: DbId,
+    engine: EngineDep,
+    supervisor: SupervisorOnly,
+    date: Date | None = None,
+    capacity: Annotated[int, Query(ge=1, le=200)] = dispatch.DEFAULT_CAPACITY,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[SuggestedAssignee]:
+    """As for a visit, for a dossier with no open visit yet (default day: today in Vietnam)."""
+    day = date or today_vn()
+    return dispatch.suggested_for_dossier(engine, supervisor, dossier_id, day, capacity, limit)

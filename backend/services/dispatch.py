@@ -31,10 +31,13 @@ from api_client.models.visits import OPEN_VISIT_STATUSES
 
 from ..db.schema import citizens, dossiers, officer_units, officers, visits
 from ..errors import ApiError, not_found
+from . import dossiers as dossier_service
+from . import visit_needs
 from . import visits as visit_service
 from .access import dossier_filter, visit_filter
 from .staff import field_officer_filter, unit_centres, units_of
 from .tracks import day_bounds, last_positions
+from .workload import loads
 
 TERMINAL = (3, 7, 8, 10)
 OPEN = [s.value for s in OPEN_VISIT_STATUSES]
@@ -100,6 +103,7 @@ def at_risk(
                 dossiers.c.hamlet_id,
                 dossiers.c.citizen_id,
                 dossiers.c.appointment_at,
+                dossiers.c.return_method,
                 citizens.c.full_name.label("citizen_name"),
                 open_visit.label("open_visit_id"),
                 _failed_count().label("failed_visits"),
@@ -121,11 +125,21 @@ def at_risk(
             if visit_ids
             else {}
         )
-    return [AtRiskDossier(**r, assignee_id=assignees.get(r["open_visit_id"])) for r in rows], int(total)
+        history = visit_needs.histories(conn, [r["id"] for r in rows])
+    out = []
+    for r in rows:
+        h = history[r["id"]]
+        out.append(AtRiskDossier.model_validate(
+            r | {"assignee_id": assignees.get(r["open_visit_id"]), "last_visit_kind": h.last_kind,
+                 "last_visit_status": h.last_status, "last_visit_at": h.last_at,
+                 "next_visit_kind": visit_needs.needed_kind(r, h)}
+        ))
+    return out, int(total)
 
 
 def assign_many(engine: Engine, supervisor: OfficerPublic, body: BulkAssign) -> BulkAssignResult:
-    """Reassign each visit on its own (same rules and tombstones as PATCH /visits/{id})."""
+    """Reassign each visit on its own (same rules and tombstones as PATCH /visits/{id}), on the day given."""
+    visit_service.check_not_past(body.planned_date)
     if body.assignee_id is not None:
         with engine.connect() as conn:
             ok = conn.execute(
@@ -141,24 +155,17 @@ def assign_many(engine: Engine, supervisor: OfficerPublic, body: BulkAssign) -> 
                 "thực địa (assignee not a field officer in your units)",
             )
     result = BulkAssignResult(assigned=[])
+    change = VisitAssign(assignee_id=body.assignee_id, planned_date=body.planned_date)
     for visit_id in dict.fromkeys(body.visit_ids):  # each id once, in the order given
         try:
-            result.assigned.append(
-                visit_service.assign_visit(
-                    engine, supervisor, visit_id, VisitAssign(assignee_id=body.assignee_id)
-                )
-            )
+            result.assigned.append(visit_service.assign_visit(engine, supervisor, visit_id, change))
         except ApiError as exc:
             result.failed.append(AssignFailure(visit_id=visit_id, code=exc.code, detail=exc.detail))
     return result
 
 
-def _household(conn: Connection, visit: dict[str, Any]) -> tuple[float, float] | None:
-    row = conn.execute(
-        select(citizens.c.lat, citizens.c.lon, citizens.c.hamlet_id).where(
-            citizens.c.id == visit["citizen_id"]
-        )
-    ).first()
+def _household(conn: Connection, citizen_id: int) -> tuple[float, float] | None:
+    row = conn.execute(select(citizens.c.lat, citizens.c.lon).where(citizens.c.id == citizen_id)).first()
     if row is not None and row.lat is not None and row.lon is not None:
         return row.lat, row.lon
     return None
@@ -167,7 +174,7 @@ def _household(conn: Connection, visit: dict[str, Any]) -> tuple[float, float] |
 def suggested_assignees(
     engine: Engine, supervisor: OfficerPublic, visit_id: int, day: date | None, capacity: int, limit: int
 ) -> list[SuggestedAssignee]:
-    """The hamlet's officer(s) first, then the nearest officers with fewer than `capacity` open visits."""
+    """Candidates for an open visit on `day` (default: its planned day), ranked as `_ranked` says."""
     with engine.connect() as conn:
         found = (
             conn.execute(
@@ -180,50 +187,58 @@ def suggested_assignees(
         )
         if found is None:
             raise not_found(visit_service.VISIT_NOT_FOUND)
-        visit = dict(found)
-        on = (day or date.fromisoformat(visit["planned_date"])).isoformat()
-        home = _household(conn, visit)
-        staff = list(
+        on = day or date.fromisoformat(found["planned_date"])
+        return _ranked(conn, supervisor, found["citizen_id"], found["hamlet_id"], found["assignee_id"], on,
+                       capacity, limit)
+
+
+def suggested_for_dossier(
+    engine: Engine, supervisor: OfficerPublic, dossier_id: int, day: date, capacity: int, limit: int
+) -> list[SuggestedAssignee]:
+    """Candidates for a dossier that has no open visit yet (its household, its hamlet), on `day`."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(dossiers.c.citizen_id, dossiers.c.hamlet_id)
+            .where(dossiers.c.id == dossier_id, dossier_filter(conn, supervisor))
+        ).mappings().first()
+        if found is None:
+            raise not_found(dossier_service.DOSSIER_NOT_FOUND)
+        return _ranked(conn, supervisor, found["citizen_id"], found["hamlet_id"], None, day, capacity, limit)
+
+
+def _ranked(
+    conn: Connection, supervisor: OfficerPublic, citizen_id: int, hamlet_id: int | None,
+    current: int | None, day: date, capacity: int, limit: int,
+) -> list[SuggestedAssignee]:
+    """The hamlet's officer(s) first, then the others least busy first (nearest breaks a tie), those at
+    capacity after those with room. Every field officer in scope is listed, with the board's load."""
+    home = _household(conn, citizen_id)
+    staff = list(
+        conn.execute(
+            select(officers.c.id, officers.c.full_name, officers.c.role)
+            .where(field_officer_filter(conn, supervisor))
+            .order_by(officers.c.id)
+        ).mappings()
+    )
+    ids = [s["id"] for s in staff]
+    hamlet_officers = (
+        set(
             conn.execute(
-                select(officers.c.id, officers.c.full_name, officers.c.role)
-                .where(field_officer_filter(conn, supervisor))
-                .order_by(officers.c.id)
-            ).mappings()
+                select(officer_units.c.officer_id).where(
+                    officer_units.c.unit_id == hamlet_id, officer_units.c.officer_id.in_(ids)
+                )
+            ).scalars()
         )
-        ids = [s["id"] for s in staff]
-        hamlet_officers = (
-            set(
-                conn.execute(
-                    select(officer_units.c.officer_id).where(
-                        officer_units.c.unit_id == visit["hamlet_id"], officer_units.c.officer_id.in_(ids)
-                    )
-                ).scalars()
-            )
-            if visit["hamlet_id"] is not None
-            else set()
-        )
-        loads: dict[int, int] = (
-            dict(
-                conn.execute(
-                    select(visits.c.assignee_id, func.count())
-                    .where(
-                        visits.c.assignee_id.in_(ids),
-                        visits.c.planned_date == on,
-                        visits.c.status.in_(OPEN),
-                        visits.c.id != visit_id,
-                    )
-                    .group_by(visits.c.assignee_id)
-                ).all()
-            )
-            if ids
-            else {}
-        )
-        positions = last_positions(conn, ids, day_bounds(date.fromisoformat(on))[1])
-        centres = unit_centres(conn)
-        officer_units_map = units_of(conn, ids)
+        if hamlet_id is not None
+        else set()
+    )
+    load = loads(conn, ids, day)
+    positions = last_positions(conn, ids, day_bounds(day)[1])
+    centres = unit_centres(conn)
+    officer_units_map = units_of(conn, ids)
     out: list[SuggestedAssignee] = []
     for s in staff:
-        if s["id"] == visit["assignee_id"] and s["id"] not in hamlet_officers:
+        if s["id"] == current and s["id"] not in hamlet_officers:
             continue  # already theirs: the supervisor is looking for someone else
         where, source = None, None
         if s["id"] in positions:
@@ -236,20 +251,18 @@ def suggested_assignees(
             if known:
                 where, source = (known[0][0], known[0][1]), "unit_centre"
         distance = round(distance_m(where[0], where[1], home[0], home[1]), 1) if where and home else None
-        load = int(loads.get(s["id"], 0))
         out.append(
             SuggestedAssignee(
                 officer_id=s["id"],
                 full_name=s["full_name"],
                 role=s["role"],
-                reason="hamlet_officer" if s["id"] in hamlet_officers else "nearest",
+                reason="hamlet_officer" if s["id"] in hamlet_officers else "least_busy",
                 distance_m=distance,
                 position_source=source,
-                open_visits=load,
-                has_capacity=load < capacity,
+                open_visits=load[s["id"]],
+                has_capacity=load[s["id"]] < capacity,
             )
         )
-    first = [c for c in out if c.reason == "hamlet_officer"]
-    rest = [c for c in out if c.reason == "nearest" and c.has_capacity]
-    rest.sort(key=lambda c: (c.distance_m is None, c.distance_m or 0.0, c.officer_id))
-    return (first + rest)[:limit]
+    out.sort(key=lambda c: (c.reason != "hamlet_officer", not c.has_capacity, c.open_visits,
+                            c.distance_m is None, c.distance_m or 0.0, c.officer_id))
+    return out[:limit]

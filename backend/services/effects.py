@@ -173,13 +173,14 @@ def _pickup(conn: Connection, officer: OfficerPublic, event: PickupCompleted, vi
     digitized = bool(collected) and collected <= photographed
     paid = p.payment.amount_vnd if p.payment else 0
     at = iso(event.occurred_at)
+    token = _receipt_token(conn, dossier, p.lookup_token)
     new_dossier = _update_dossier(
         conn, dossier, officer, seq, at, note="Tiếp nhận tại nhà (home pickup)",
         status=int(DossierStatus.ACCEPTED), received_at=at, received_by=officer.id,
         appointment_at=iso(appointment),
         fee_vnd=proc.fee.fee_for(p.pages), fee_paid_vnd=dossier["fee_paid_vnd"] + paid,
         paid_online=bool(p.payment and p.payment.method == PaymentMethod.TRANSFER),
-        digitization=1 if digitized else dossier["digitization"])
+        digitization=1 if digitized else dossier["digitization"], lookup_token=token)
     if p.citizen.phone and p.citizen.phone != citizen["phone"]:
         conn.execute(update(citizens).where(citizens.c.id == citizen["id"]).values(
             phone=p.citizen.phone, updated_at=now_iso(), seq=seq))
@@ -187,6 +188,16 @@ def _pickup(conn: Connection, officer: OfficerPublic, event: PickupCompleted, vi
     new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
                               evidence=_evidence(visit, event))
     return new_visit, new_dossier
+
+
+def _receipt_token(conn: Connection, dossier: dict[str, Any], token: str | None) -> str | None:
+    """The token printed in this pickup's receipt QR becomes the dossier's lookup token."""
+    if token is None or token == dossier["lookup_token"]:
+        return dossier["lookup_token"]
+    taken = conn.execute(select(dossiers.c.id).where(dossiers.c.lookup_token == token)).first()
+    if taken is not None:  # 128 random bits: only a replayed or forged token can collide
+        raise RuleBroken("Mã tra cứu trên giấy tiếp nhận đã thuộc hồ sơ khác.")
+    return token
 
 
 def _supplement(conn: Connection, officer: OfficerPublic, event: SupplementRequested,

@@ -1,5 +1,7 @@
 """Files for supervisors: visits and indicators as CSV / XLSX, an officer's day as GeoJSON / GPX.
 
+Tables speak the user's language (headers and coded values, `lang` = vi | en), give times in
+Vietnam time, and in XLSX hold real dates and percentages (rates stay fractions underneath).
 CSV is UTF-8 with a BOM so Excel shows Vietnamese correctly; GeoJSON follows RFC 7946
 (lon, lat order; a LineString of the track and Points for the visits); GPX is 1.1 with the
 track as trk/trkseg/trkpt and the households as wpt, which QGIS and GPS tools open as is.
@@ -10,63 +12,117 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, and_
 
 from api_client.models import IndicatorReport, IndicatorRow, OfficerPublic
 
 from ..db.schema import officers, visits
 from .access import visit_filter
+from .clock import VN_TZ, parse_iso
 from .indicators import REASONS
 from .supervision import done_at, officer_day, officer_track, visit_rows
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 MAX_EXPORT_ROWS = 200_000  # a province-month of visits; beyond that, narrow the range
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table export: its key, headers in Vietnamese and English, and its kind
+    (text | int | float | date | datetime | percent), which sets how CSV and XLSX write it."""
+
+    key: str
+    vi: str
+    en: str
+    kind: str = "text"
+
+    def header(self, lang: str) -> str:
+        """The header in the user's language."""
+        return self.en if lang == "en" else self.vi
+
+
+# (Vietnamese, English) for the coded values a table shows
+WORDS: dict[str, tuple[str, str]] = {
+    "pickup": ("Nhận hồ sơ", "Pickup"),
+    "delivery": ("Trả kết quả", "Delivery"),
+    "planned": ("Chưa đi", "Planned"),
+    "en_route": ("Đang đến", "On the way"),
+    "completed": ("Đã xong", "Done"),
+    "failed": ("Không thành công", "Failed"),
+    "cancelled": ("Đã hủy", "Cancelled"),
+    "nobody_home": ("Không có ai ở nhà", "Nobody home"),
+    "missing_documents": ("Thiếu giấy tờ", "Missing documents"),
+    "refused": ("Công dân từ chối", "Refused"),
+    "wrong_address": ("Sai địa chỉ", "Wrong address"),
+    "other": ("Lý do khác", "Other"),
+    "total": ("Tổng", "Total"),
+    "unknown": ("Không xác định", "Unknown"),
+}
+
+
+def word(code: str | None, lang: str) -> str | None:
+    """A coded value in the user's language (the code itself when unknown, None for None)."""
+    if code is None:
+        return None
+    pair = WORDS.get(code)
+    return (pair[1] if lang == "en" else pair[0]) if pair else code
+
 
 VISIT_COLUMNS = [
-    "visit_id",
-    "planned_date",
-    "kind",
-    "status",
-    "assignee_id",
-    "assignee",
-    "dossier_code",
-    "citizen",
-    "lat",
-    "lon",
-    "window_start",
-    "window_end",
-    "ended_at",
-    "attempts",
-    "failure_reason",
-    "failure_note",
+    Column("visit_id", "Mã lượt đi", "Visit ID", "int"),
+    Column("planned_date", "Ngày đi", "Planned date", "date"),
+    Column("kind", "Loại", "Kind"),
+    Column("status", "Trạng thái", "Status"),
+    Column("assignee_id", "Mã cán bộ", "Officer ID", "int"),
+    Column("assignee", "Cán bộ", "Officer"),
+    Column("dossier_code", "Mã hồ sơ", "Dossier code"),
+    Column("citizen", "Công dân", "Citizen"),
+    Column("lat", "Vĩ độ", "Latitude", "float"),
+    Column("lon", "Kinh độ", "Longitude", "float"),
+    Column("window_start", "Từ giờ", "Window start"),
+    Column("window_end", "Đến giờ", "Window end"),
+    Column("ended_at", "Kết thúc lúc (giờ Việt Nam)", "Ended at (Vietnam time)", "datetime"),
+    Column("attempts", "Số lần đi", "Attempts", "int"),
+    Column("failure_reason", "Lý do không thành công", "Failure reason"),
+    Column("failure_note", "Ghi chú", "Note"),
 ]
 INDICATOR_COLUMNS = [
-    "key_id",
-    "key_name",
-    "home_pickups",
-    "home_deliveries",
-    "failed_visits",
-    *[f"failed_{r}" for r in REASONS],
-    "returned",
-    "returned_on_time",
-    "on_time_rate",
-    "received",
-    "digitized",
-    "digitization_rate",
-    "fee_dossiers",
-    "paid_online",
-    "online_payment_rate",
+    Column("key_id", "Mã", "ID", "int"),
+    Column("key_name", "Đơn vị / cán bộ", "Unit / officer"),
+    Column("home_pickups", "Nhận hồ sơ tại nhà", "Home pickups", "int"),
+    Column("home_deliveries", "Trả kết quả tại nhà", "Home deliveries", "int"),
+    Column("failed_visits", "Lượt không thành công", "Failed visits", "int"),
+    *[Column(f"failed_{r}", f"Không thành công: {WORDS[r][0].lower()}", f"Failed: {WORDS[r][1].lower()}",
+             "int") for r in REASONS],
+    Column("returned", "Đã trả kết quả", "Returned", "int"),
+    Column("returned_on_time", "Trả đúng hạn", "Returned on time", "int"),
+    Column("on_time_rate", "Tỷ lệ đúng hạn", "On-time rate", "percent"),
+    Column("received", "Đã tiếp nhận", "Received", "int"),
+    Column("digitized", "Đã số hóa", "Digitized", "int"),
+    Column("digitization_rate", "Tỷ lệ số hóa", "Digitization rate", "percent"),
+    Column("fee_dossiers", "Hồ sơ có phí", "Dossiers with a fee", "int"),
+    Column("paid_online", "Thanh toán trực tuyến", "Paid online", "int"),
+    Column("online_payment_rate", "Tỷ lệ thanh toán trực tuyến", "Online payment rate", "percent"),
 ]
 
 
-def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date_to: date) -> list[list[Any]]:
-    """Visits planned in the range within the supervisor's units, as rows of VISIT_COLUMNS."""
+def _local(value: str | None) -> datetime | None:
+    """A stored UTC timestamp as Vietnam wall time (naive: what a spreadsheet cell holds)."""
+    return parse_iso(value).astimezone(VN_TZ).replace(tzinfo=None) if value else None
+
+
+def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date_to: date,
+                lang: str = "vi") -> list[list[Any]]:
+    """Visits planned in the range within the supervisor's units, as typed rows of VISIT_COLUMNS."""
     with engine.connect() as conn:
         q = (
             visit_rows()
@@ -86,9 +142,9 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
     return [
         [
             r["id"],
-            r["planned_date"],
-            r["kind"],
-            r["status"],
+            date.fromisoformat(r["planned_date"]),
+            word(r["kind"], lang),
+            word(r["status"], lang),
             r["assignee_id"],
             r["assignee"],
             r["dossier_code"],
@@ -97,22 +153,22 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
             r["lon"],
             r["window_start"],
             r["window_end"],
-            done_at(r),
+            _local(done_at(r)),
             r["attempts"],
-            r["failure_reason"],
+            word(r["failure_reason"], lang),
             r["failure_note"],
         ]
         for r in rows
     ]
 
 
-def indicator_table(report: IndicatorReport) -> list[list[Any]]:
-    """One row per group plus the total, as rows of INDICATOR_COLUMNS."""
+def indicator_table(report: IndicatorReport, lang: str = "vi") -> list[list[Any]]:
+    """One row per group plus the total, as typed rows of INDICATOR_COLUMNS (rates as fractions)."""
 
     def row(r: IndicatorRow) -> list[Any]:
         return [
             r.key_id,
-            r.key_name,
+            word(r.label_code, lang) if r.label_code else r.key_name,
             r.home_pickups,
             r.home_deliveries,
             r.failed_visits,
@@ -131,27 +187,65 @@ def indicator_table(report: IndicatorReport) -> list[list[Any]]:
     return [row(r) for r in report.rows] + [row(report.total)]
 
 
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """CSV bytes (UTF-8 with BOM; None as an empty cell)."""
+def _csv_value(value: Any, kind: str, lang: str) -> Any:
+    if value is None:
+        return ""
+    if kind == "percent":
+        text = f"{value * 100:.1f}%"
+        return text.replace(".", ",") if lang == "vi" else text
+    if kind == "datetime":
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_csv(columns: list[Column], rows: list[list[Any]], lang: str = "vi") -> bytes:
+    """CSV bytes (UTF-8 with BOM): headers in the user's language, Vietnam times, rates as percentages."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerow([c.header(lang) for c in columns])
+    for row in rows:
+        writer.writerow([_csv_value(v, c.kind, lang) for v, c in zip(row, columns, strict=True)])
     return buf.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(sheet: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    """An .xlsx workbook with one sheet, a bold frozen header row."""
+XLSX_FORMATS = {
+    "date": {"vi": "DD/MM/YYYY", "en": "YYYY-MM-DD"},
+    "datetime": {"vi": "DD/MM/YYYY HH:MM", "en": "YYYY-MM-DD HH:MM"},
+    "percent": {"vi": "0.0%", "en": "0.0%"},
+}
+
+
+def _shown_width(value: Any, kind: str) -> int:
+    if value is None:
+        return 0
+    return {"date": 10, "datetime": 16, "percent": 6}.get(kind, len(str(value)))
+
+
+def to_xlsx(sheet: str, columns: list[Column], rows: list[list[Any]], lang: str = "vi") -> bytes:
+    """An .xlsx workbook with one sheet: a bold frozen header row with filters, real dates and
+    times (Vietnam), rates as percentages, columns as wide as their content."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # a new workbook always has one sheet
     ws.title = sheet[:31]
-    ws.append(header)
+    ws.append([c.header(lang) for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(row)
+    widths = [len(c.header(lang)) for c in columns]
+    for i, c in enumerate(columns):
+        fmt = XLSX_FORMATS.get(c.kind, {}).get(lang)
+        letter = get_column_letter(i + 1)
+        for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
+            if fmt:
+                cell.number_format = fmt
+            widths[i] = max(widths[i], _shown_width(cell.value, c.kind))
+        ws.column_dimensions[letter].width = min(60, widths[i] + 2)
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

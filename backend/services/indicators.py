@@ -247,12 +247,15 @@ def indicators(
         names = (
             dict(conn.execute(select(table.c.id, name_col).where(table.c.id.in_(keys))).all()) if keys else {}
         )
-    rows = [_row(r, r.gkey, names.get(r.gkey, "(không xác định) (unknown)")) for r in grouped]
+    rows = [_row(r, r.gkey, names.get(r.gkey, "Không xác định")) for r in grouped]
+    for row in rows:
+        if row.key_id not in names:
+            row.label_code = "unknown"
     return IndicatorReport(
         unit_id=unit_id,
         date_from=date_from.isoformat(),
         date_to=date_to.isoformat(),
         group_by=group_by,
         rows=rows,
-        total=_row(total, None, "Tổng (total)"),
+        total=_row(total, None, "Tổng").model_copy(update={"label_code": "total"}),
     )

@@ -36,6 +36,7 @@ from .access import visit_filter
 from .clock import VN_TZ, now_iso, now_utc, parse_iso
 from .staff import field_officer_filter, scoped_officer, unit_centres, units_of
 from .tracks import day_bounds, day_points, duty_states, last_positions, path_length_m
+from .workload import loads
 
 ARRIVAL_RADIUS_M = 100.0
 OPEN = {s.value for s in OPEN_VISIT_STATUSES}
@@ -131,6 +132,7 @@ def board(engine: Engine, supervisor: OfficerPublic, day: date, page: int, page_
         positions = last_positions(conn, ids, end)
         duty = duty_states(conn, ids, end)
         unit_ids = units_of(conn, ids)
+        load = loads(conn, ids, day)
     by_officer: dict[int, list[str]] = {}
     for v in visit_list:
         if v["assignee_id"] is not None:
@@ -155,6 +157,7 @@ def board(engine: Engine, supervisor: OfficerPublic, day: date, page: int, page_
                 if pos
                 else None,
                 counts=count_statuses(by_officer.get(r["id"], [])),
+                open_visits=load[r["id"]],
             )
         )
     board_visits = []
@@ -343,6 +346,7 @@ def officer_day(engine: Engine, supervisor: OfficerPublic, officer_id: int, day:
         scoped_officer(conn, supervisor, officer_id)
         points = day_points(conn, officer_id, day)
         rows = _officer_day_visits(conn, supervisor, officer_id, day)
+        load = loads(conn, [officer_id], day)[officer_id]
     items = [day_visit(r, points) for r in rows]
     items.sort(
         key=lambda v: (
@@ -364,4 +368,5 @@ def officer_day(engine: Engine, supervisor: OfficerPublic, officer_id: int, day:
         counts=count_statuses([r["status"] for r in rows]),
         failed=failed,
         flagged=sum(1 for v in items if v.flags),
+        open_visits=load,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
@@ -12,8 +13,9 @@ from api_client.models.visits import OPEN_VISIT_STATUSES
 from ..db.changes import next_seq
 from ..db.schema import dossiers, officers, tombstones, visits
 from ..errors import ApiError, not_found
+from . import visit_needs
 from .access import can_see_dossier, unit_scope, visit_filter
-from .clock import now_iso
+from .clock import now_iso, today_vn
 from .views import visit_public
 
 VISIT_NOT_FOUND = "Không tìm thấy lượt đi (visit not found)"
@@ -56,14 +58,33 @@ def _check_assignee(conn: Connection, assignee_id: int | None) -> None:
                        "Không giao lượt đi cho cán bộ giám sát (assignee must be a field officer)")
 
 
+def check_not_past(planned_date: str | None) -> None:
+    """422 `date_in_past` for a plan before today (Vietnam): nobody can visit yesterday."""
+    if planned_date is None:
+        return
+    try:
+        day = date.fromisoformat(planned_date)
+    except ValueError as exc:
+        raise ApiError(422, "validation_error", f"Ngày không hợp lệ: {planned_date}") from exc
+    today = today_vn()
+    if day < today:
+        raise ApiError(422, "date_in_past", f"Ngày {day:%d/%m/%Y} đã qua: chọn hôm nay ({today:%d/%m/%Y}) "
+                       "hoặc một ngày sau.", today=today.isoformat())
+
+
 def create_visit(engine: Engine, supervisor: OfficerPublic, body: VisitCreate) -> VisitPublic:
-    """Plan a visit for a dossier in the supervisor's units."""
+    """Plan a visit for a dossier in the supervisor's units (409 when the dossier does not need it)."""
+    check_not_past(body.planned_date)
     with engine.begin() as conn:
         if not can_see_dossier(conn, supervisor, body.dossier_id):
             raise not_found("Không tìm thấy hồ sơ (dossier not found)")
         _check_assignee(conn, body.assignee_id)
+        seq = next_seq(conn)  # the counter's row lock first: two supervisors cannot both plan one
         dossier = conn.execute(select(dossiers).where(dossiers.c.id == body.dossier_id)).mappings().one()
-        seq = next_seq(conn)
+        history = visit_needs.histories(conn, [dossier["id"]])[dossier["id"]]
+        refused = visit_needs.refusal(dossier, body.kind, history)
+        if refused is not None:
+            raise refused
         visit_id = conn.execute(insert(visits).values(
             kind=body.kind.value, dossier_id=dossier["id"], citizen_id=dossier["citizen_id"],
             assignee_id=body.assignee_id, unit_id=dossier["unit_id"], planned_date=body.planned_date,
@@ -83,6 +104,8 @@ def add_tombstone(conn: Connection, officer_id: int, visit_id: int, reason: str,
 
 def assign_visit(engine: Engine, supervisor: OfficerPublic, visit_id: int, body: VisitAssign) -> VisitPublic:
     """Reassign, reschedule or cancel an open visit; the officer who loses it gets a tombstone."""
+    if not body.cancel:
+        check_not_past(body.planned_date)
     with engine.begin() as conn:
         scope = unit_scope(conn, supervisor.unit_ids)
         row = conn.execute(select(visits).where(visits.c.id == visit_id).with_for_update()).mappings().first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import uuid
 from typing import Any
 
@@ -120,13 +121,23 @@ class DeliveryService(FlowRules):
         """Whether a photo of the slip's QR can be decoded on this device."""
         return qr_reader.available()
 
-    @staticmethod
-    async def read_receipt_qr(raw: bytes) -> str:
-        """The dossier code read from a photo of the slip's QR code, or FlowError."""
+    async def read_receipt_qr(self, raw: bytes, detail: VisitDetail) -> str:
+        """The dossier code read from a photo of the slip's QR code, or FlowError. The QR carries the
+        dossier's lookup token: it names this dossier only when it equals the token the phone holds."""
         texts = await asyncio.to_thread(qr_reader.decode_qr, raw)
         if not texts:
             raise FlowError({"receipt_code": "Không đọc được mã QR trong ảnh. Hãy chụp rõ hơn hoặc nhập mã."})
-        return qr_reader.code_from_text(texts[0])
+        token = qr_reader.token_from_text(texts[0])
+        if token is None:
+            return qr_reader.code_from_text(texts[0])  # older slips: the code itself
+        dossier = store.get_dossier(self.db, detail.row.dossier_id)
+        if dossier is None or not dossier.lookup_token:
+            raise FlowError({"receipt_code": "Máy chưa có mã tra cứu của hồ sơ này: hãy nhập mã hồ sơ "
+                                             "in trên giấy tiếp nhận."})
+        if not secrets.compare_digest(token, dossier.lookup_token):
+            other = f"Mã QR trên giấy tiếp nhận không thuộc hồ sơ {detail.row.dossier_code}."
+            raise FlowError({"receipt_code": f"{other} Dừng trả kết quả: không giao giấy tờ."})
+        return detail.row.dossier_code
 
     # -- 3 fee --------------------------------------------------------------------------
     def owed(self, detail: VisitDetail) -> int:

@@ -22,8 +22,22 @@ class Fix:
     device_time: datetime
 
 
+# Why there is no fix, by code (the screens say it in the officer's language: i18n gps_err_<code>)
+LOCATION_ERRORS = {
+    "permission_denied": "Không được cấp quyền vị trí",
+    "timeout": "Hết thời gian chờ GPS",
+    "no_position": "Không có vị trí",
+}
+
+
 class LocationError(Exception):
-    """No fix: permission denied, service off or timeout; the message is for the officer."""
+    """No fix: a code of LOCATION_ERRORS, or "other" with the device's own words in `detail`."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        if code not in LOCATION_ERRORS:
+            code, detail = "other", detail or code
+        self.code, self.detail = code, detail
+        super().__init__(LOCATION_ERRORS.get(code) or f"Lỗi GPS: {detail}")
 
 
 class LocationService(Protocol):
@@ -64,16 +78,16 @@ class GeolocatorLocationService:
                 except (TimeoutError, Exception):  # noqa: BLE001 - fall through and try the fix anyway
                     pass
             if status == ftg.GeolocatorPermissionStatus.DENIED_FOREVER:
-                raise LocationError("Không được cấp quyền vị trí (location permission denied)")
+                raise LocationError("permission_denied")
             pos = await asyncio.wait_for(geo.get_current_position(), timeout=timeout_s)
         except TimeoutError as exc:
-            raise LocationError("Hết thời gian chờ GPS (GPS timeout)") from exc
+            raise LocationError("timeout") from exc
         except LocationError:
             raise
         except Exception as exc:  # noqa: BLE001 - the client reports service-off etc. as errors
-            raise LocationError(f"Lỗi GPS: {exc}") from exc
+            raise LocationError("other", str(exc)) from exc
         if pos is None or pos.latitude is None or pos.longitude is None:
-            raise LocationError("Không có vị trí (no position)")
+            raise LocationError("no_position")
         acc = float(pos.accuracy) if pos.accuracy is not None else 9999.0
         return Fix(
             lat=float(pos.latitude),
@@ -95,7 +109,7 @@ class FixedLocationService:
         """The configured fix, or LocationError."""
         self.calls += 1
         if self.fix is None:
-            raise LocationError(self.error or "Hết thời gian chờ GPS (GPS timeout)")
+            raise LocationError(self.error or "timeout")
         return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, self.clock.now())
 
 

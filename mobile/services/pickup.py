@@ -29,6 +29,7 @@ from mobile import store
 from mobile.receipt import RETURN_PLACES, ReceiptData
 
 from .flow import BankAccount, FlowError, FlowRules
+from .lookup import lookup_base_url, lookup_link, new_lookup_token
 from .models import Draft, VisitDetail
 from .receipts import ReceiptInfo, ReceiptStore
 
@@ -228,7 +229,10 @@ class PickupService(FlowRules):
             "catalogue_version": data.get("catalogue_version")
             or (detail.catalogue.version if detail.catalogue else 1),
             "pages": int(data.get("pages") or 1),
+            # made once and kept in the draft: a retry after a crash prints and sends the same token
+            "lookup_token": data.setdefault("lookup_token", new_lookup_token()),
         }
+        self.save(draft)
         occurred = self.now()
         try:
             event = PickupCompleted(
@@ -253,6 +257,7 @@ class PickupService(FlowRules):
         ident = data.get("identity", {})
         checklist = data.get("checklist", {})
         payment = data.get("payment")
+        token = data.get("lookup_token")
         from mobile.i18n import format_vnd
 
         rd = ReceiptData(
@@ -277,6 +282,7 @@ class PickupService(FlowRules):
             if payment
             else "Miễn phí",
             documents=tuple(d.name for d in (proc.documents if proc else []) if checklist.get(d.code)),
+            lookup=lookup_link(lookup_base_url(self.db), token) if token else "",
         )
         return self.receipts.save(detail.row.visit_id, rd)
 

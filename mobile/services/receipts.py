@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from mobile.receipt import ReceiptData, lookup_url, qr_base64, receipt_pdf
+from mobile.receipt import ReceiptData, qr_base64, receipt_pdf
 
 # PDFs, plus the supervisor's exports (tracks, indicator tables) served the same way
 DOC_TYPES = ("pdf", "geojson", "gpx", "csv", "xlsx")
@@ -41,7 +41,8 @@ class ReceiptStore:
         except (FileNotFoundError, ValueError):
             return {}
 
-    def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str) -> None:
+    def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str,
+               lookup: str = "") -> None:
         """Write `content` under a fresh random name, point `key` at it and drop the file it replaces."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
@@ -50,7 +51,7 @@ class ReceiptStore:
         old = index.get(key)
         if old and SAFE_NAME.match(old.get("file", "")):
             (self.folder / old["file"]).unlink(missing_ok=True)
-        index[key] = {"file": name, "code": code, "appointment": appointment}
+        index[key] = {"file": name, "code": code, "appointment": appointment, "lookup": lookup}
         tmp = self.folder / "index.json.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False))
         tmp.replace(self.folder / "index.json")
@@ -68,7 +69,8 @@ class ReceiptStore:
 
     def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
         """Render and store the PDF for a visit (replacing an older one)."""
-        self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at)
+        self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at,
+                    data.lookup)
         info = self.get(visit_id)
         assert info is not None  # just written
         return info
@@ -79,8 +81,8 @@ class ReceiptStore:
         if not found:
             return None
         entry, path, url = found
-        lookup = lookup_url(entry["code"])
-        return ReceiptInfo(visit_id, entry["code"], path, url, qr_base64(lookup),
+        lookup = entry.get("lookup", "")  # slips saved before lookup tokens have none
+        return ReceiptInfo(visit_id, entry["code"], path, url, qr_base64(lookup) if lookup else "",
                            entry.get("appointment", ""), lookup)
 
     def save_document(self, key: str, owner_id: int, pdf: bytes, code: str, ext: str = "pdf") -> ReceiptInfo:
@@ -98,7 +100,7 @@ class ReceiptStore:
         if not found:
             return None
         entry, path, url = found
-        return ReceiptInfo(owner_id, entry["code"], path, url, "", "", lookup_url(entry["code"]))
+        return ReceiptInfo(owner_id, entry["code"], path, url, "", "", "")
 
     def url(self, visit_id: int) -> str | None:
         """Download URL (web) of a visit's receipt, or None."""

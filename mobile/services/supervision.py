@@ -37,7 +37,7 @@ AT_RISK_KINDS = ("due_today", "overdue", "unassigned", "repeatedly_failed")
 AT_RISK_PAGE = 20  # rows a page: a supervisor ticks a handful at a time, never hundreds
 TRACK_FORMATS = ("geojson", "gpx")
 TABLE_FORMATS = ("csv", "xlsx")
-DEFAULT_CAPACITY = 12  # open visits a day, as the server's suggestions assume (backend dispatch.py)
+SUGGEST_LIMIT = 100  # the picker lists every officer, each with the load the server computed
 
 
 class SupervisionOffline(Exception):
@@ -95,6 +95,7 @@ class AssignOutcome:
     assigned: int = 0
     created: int = 0
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # dossier codes whose state needs no visit
 
 
 class SupervisionService(OnlineService):
@@ -120,6 +121,10 @@ class SupervisionService(OnlineService):
         self._procedures: dict[str, str] | None = None
         self._refreshing = False
         self._closed = False
+
+    def today(self) -> date:
+        """Today in Vietnam (plans are Vietnam days)."""
+        return vn_date(self.clock.now())
 
     # -- who ----------------------------------------------------------------------------
     def is_supervisor(self) -> bool:
@@ -220,37 +225,22 @@ class SupervisionService(OnlineService):
             raise ValueError(kind)
         return await self._call(lambda api: api.dossiers_at_risk(kind, page=page, page_size=page_size))
 
-    async def suggestions(self, visit_id: int) -> list[SuggestedAssignee]:
-        """Who could take a visit: the hamlet's officer first, then the nearest with capacity."""
-        return await self._call(lambda api: api.suggested_assignees(visit_id))
+    async def suggestions(self, visit_id: int, day: str | None = None) -> list[SuggestedAssignee]:
+        """Who could take a visit on `day`: the hamlet's officer first, then the least busy."""
+        return await self._call(lambda api: api.suggested_assignees(visit_id, date=day, limit=SUGGEST_LIMIT))
 
-    async def suggest_for(self, dossiers: list[AtRiskDossier]) -> list[SuggestedAssignee]:
-        """Suggestions for a selection: the server's for its first open visit; for dossiers with no visit
-        yet, the hamlet's officer(s) first, then the least busy officers (no household position to
-        measure from until a visit exists)."""
-        first = next((d.open_visit_id for d in dossiers if d.open_visit_id), None)
-        if first is not None:
-            return await self.suggestions(first)
-        officers = await self.field_officers()
-        hamlet = next((d.hamlet_id for d in dossiers if d.hamlet_id), None)
-
-        def open_visits(o: BoardOfficer) -> int:
-            return o.counts.planned + o.counts.en_route
-
-        ranked = sorted(officers, key=lambda o: (hamlet not in o.unit_ids, open_visits(o), o.full_name))
-        return [
-            SuggestedAssignee(
-                officer_id=o.id,
-                full_name=o.full_name,
-                role=o.role,
-                reason="hamlet_officer"
-                if hamlet in o.unit_ids and o.role == "hamlet_officer"
-                else "capacity",
-                open_visits=open_visits(o),
-                has_capacity=open_visits(o) < DEFAULT_CAPACITY,
-            )
-            for o in ranked
-        ]
+    async def suggest_for(
+        self, dossiers: list[AtRiskDossier], day: str | None = None
+    ) -> list[SuggestedAssignee]:
+        """Every officer ranked for a selection on `day`, by the server (the load it shows is the board's):
+        for the first open visit, else for the first dossier's household."""
+        first = next((d for d in dossiers if d.open_visit_id), None)
+        if first is not None and first.open_visit_id is not None:
+            return await self.suggestions(first.open_visit_id, day)
+        if not dossiers:
+            return []
+        target = dossiers[0].id
+        return await self._call(lambda api: api.suggested_for_dossier(target, date=day, limit=SUGGEST_LIMIT))
 
     async def procedure_names(self) -> dict[str, str]:
         """Procedure code -> Vietnamese name from the current catalogue (cached for the session)."""
@@ -267,24 +257,30 @@ class SupervisionService(OnlineService):
             raise SupervisionOffline("no board")
         return [o for o in self.state.board.officers if o.role != Role.SUPERVISOR.value]
 
-    async def assign(self, dossiers: list[AtRiskDossier], officer_id: int) -> AssignOutcome:
-        """Give the dossiers' open visits to one officer; a dossier with no open visit gets one for today."""
+    async def assign(
+        self, dossiers: list[AtRiskDossier], officer_id: int, planned_date: str | None = None
+    ) -> AssignOutcome:
+        """Give the dossiers' open visits to one officer on `planned_date` (default today, Vietnam); a
+        dossier with no open visit gets the visit its state calls for, that day."""
         out = AssignOutcome()
+        day = planned_date or self.today().isoformat()
         visit_ids = [d.open_visit_id for d in dossiers if d.open_visit_id]
         if visit_ids:
-            res = await self._call(lambda api: api.assign_visits(visit_ids, officer_id))
+            res = await self._call(lambda api: api.assign_visits(visit_ids, officer_id, day))
             out.assigned = len(res.assigned)
             out.failed += [f"{f.visit_id}: {f.detail}" for f in res.failed]
-        today = vn_date(self.clock.now()).isoformat()  # plans are Vietnam days
         for d in dossiers:
             if d.open_visit_id:
                 continue
-            # status 9 waits for its result to go home; 1 and 5 wait for someone to fetch papers
+            if d.next_visit_kind is None:
+                # picked up already, being processed, result at the desk...: nobody needs to go
+                out.skipped.append(d.code)
+                continue
             body = {
-                "kind": "delivery" if d.status == 9 else "pickup",
+                "kind": d.next_visit_kind.value,  # the server's reading of the dossier's state
                 "dossier_id": d.id,
                 "assignee_id": officer_id,
-                "planned_date": today,
+                "planned_date": day,
             }
             try:
                 await self._call(partial(Client.create_visit, body=body))
@@ -316,9 +312,10 @@ class SupervisionService(OnlineService):
         )
 
     async def export_indicators(
-        self, fmt: str, unit_id: int | None, date_from: date, date_to: date, group_by: str
+        self, fmt: str, unit_id: int | None, date_from: date, date_to: date, group_by: str, lang: str = "vi"
     ) -> ReceiptInfo:
-        """The indicator table as CSV or XLSX, kept with the receipts (a download URL on web)."""
+        """The indicator table as CSV or XLSX in the user's language, kept with the receipts (a download
+        URL on web)."""
         if fmt not in TABLE_FORMATS:
             raise ValueError(fmt)
         params: dict[str, Any] = {
@@ -326,6 +323,7 @@ class SupervisionService(OnlineService):
             "date_from": date_from.isoformat(),
             "date_to": date_to.isoformat(),
             "group_by": group_by,
+            "lang": lang,
         }
         data = await self._call(lambda api: api.export(f"indicators.{fmt}", **params))
         label = f"indicators_{date_from}_{date_to}"

@@ -43,10 +43,14 @@ from .report import SyncReport
 PUSH_BATCH = 50
 MAX_PULL_PAGES = 1000  # a guard against a server that never says has_more=false
 MISSING_BLOBS = "missing_blobs"
+# Problems the phone itself finds are stored as "code:<name>" and said in the officer's language
+# (i18n problem_<name>); a server's refusal is stored as the server worded it.
+CODE_PREFIX = "code:"
 TOMBSTONE_MESSAGES = {
-    "cancelled": "Lịch hẹn đã bị hủy khi máy đang ngoại tuyến (visit cancelled)",
-    "reassigned": "Lịch hẹn đã được giao cho cán bộ khác (visit reassigned)",
+    "cancelled": f"{CODE_PREFIX}visit_cancelled",
+    "reassigned": f"{CODE_PREFIX}visit_reassigned",
 }
+PHOTO_LOST = f"{CODE_PREFIX}photo_lost"
 
 ClientSource = Client | Callable[[], Client]
 
@@ -84,7 +88,7 @@ def session_client_factory(db: sqlite_utils.Database, *, timeout: float = 20.0,
     def make() -> Client:
         session = load_session(db)
         if session is None:
-            raise NotLoggedIn("Chưa đăng nhập (not logged in)")
+            raise NotLoggedIn("Chưa đăng nhập")
         return Client(session.backend_url, session.token, timeout=timeout,
                       retry=retry or RetryPolicy(max_attempts=2))
 
@@ -148,10 +152,10 @@ class SyncEngine:
         for row in blobs.due_blobs(self.db, None if force else now.isoformat(timespec="seconds")):
             data = blobs.read_blob(self.db, row.sha256)
             if data is None:
-                lost = "Tệp ảnh trên máy bị mất, cần chụp lại (photo file missing on the phone)"
+                lost = PHOTO_LOST
                 with transaction(self.db):
                     blobs.mark_blob_attempt_failed(self.db, row.sha256, lost, None, permanent=True)
-                    report.conflicts += self._conflict_blob_users(row.sha256, lost)
+                    report.conflicts += self._conflict_blob_users(row.sha256, lost, message=PHOTO_LOST)
                 report.blobs_failed += 1
                 continue
             try:
@@ -309,8 +313,7 @@ class SyncEngine:
                     continue
                 cache.drop_visit(self.db, stone.id)
                 overrides.clear_visit_override(self.db, stone.id)
-                message = TOMBSTONE_MESSAGES.get(
-                    stone.reason, f"Lịch hẹn không còn giao cho bạn ({stone.reason})")
+                message = TOMBSTONE_MESSAGES.get(stone.reason, f"{CODE_PREFIX}visit_taken_away")
                 report.conflicts += self._conflict_queued(stone.id, message,
                                                           {"tombstone": stone.model_dump(mode="json")})
             # A cancelled visit may come as a row (still assigned to us) rather than a tombstone.
@@ -332,11 +335,11 @@ class SyncEngine:
             outbox.mark_conflict(self.db, item.event_id, message, dict(result))
         return len(queued)
 
-    def _conflict_blob_users(self, sha256: str, detail: str) -> int:
+    def _conflict_blob_users(self, sha256: str, detail: str, message: str | None = None) -> int:
         """Queued events needing a photo that can never upload become conflicts; return how many."""
         users = [i for i in outbox.items(self.db, outbox.QUEUED) if sha256 in i.blob_shas]
         for item in users:
-            outbox.mark_conflict(self.db, item.event_id, f"Ảnh không gửi được: {detail}",
+            outbox.mark_conflict(self.db, item.event_id, message or f"Ảnh không gửi được: {detail}",
                                  {"blob": sha256, "detail": detail})
         return len(users)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from mobile.i18n import problem_text
 from mobile.ui.context import ViewContext
 from mobile.ui.theme import DANGER, WARN, back_button, big_button, title
 
@@ -55,7 +56,7 @@ class ConflictsView:
                     content=ft.Column(
                         [
                             ft.Text(f"{label} · #{p.visit_id}", weight=ft.FontWeight.BOLD),
-                            ft.Text(p.message, color=DANGER),
+                            ft.Text(problem_text(t, p.message), color=DANGER, key=f"problem-{p.event_id}"),
                             ft.Row(
                                 wrap=True,
                                 controls=[

@@ -172,7 +172,7 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
 
     async def _scan(self, e: ft.Event) -> None:
         async def keep(raw: bytes) -> None:
-            code = await self.svc.read_receipt_qr(raw)
+            code = await self.svc.read_receipt_qr(raw, self.detail)
             self.draft.data.setdefault("receipt_input", {})["receipt_code"] = code
             self.draft.data["receipt_input"]["source"] = "qr"
             self.svc.save(self.draft)

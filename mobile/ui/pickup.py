@@ -296,9 +296,12 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
             ),
             ft.Text(t("receipt_title"), weight=ft.FontWeight.BOLD),
             ft.Text(f"{t('appointment')}: {r.appointment}"),
-            ft.Image(src=qr_png(r.lookup, box_size=5), width=200, height=200),
-            ft.Text(r.lookup, size=11, color=MUTED, selectable=True),
         ]
+        if r.lookup:  # the citizen's QR to the public lookup page (with this dossier's token)
+            items += [
+                ft.Image(src=qr_png(r.lookup, box_size=5), width=200, height=200, key="receipt-qr"),
+                ft.Text(r.lookup, size=11, color=MUTED, selectable=True, key="receipt-lookup"),
+            ]
         items.append(document_link(t, t("download_pdf"), r.url, r.path, "download-pdf"))
         items.append(
             big_button(

@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import location_error_text
 from mobile.services.models import VisitRow
 from mobile.ui.context import ViewContext
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN
@@ -176,7 +177,7 @@ class RouteView:
             self.duty_button.bgcolor = PRIMARY
         problem = ""
         if d.on_duty and d.problem == "gps":
-            problem = t("duty_gps_problem", msg=d.problem_detail)
+            problem = t("duty_gps_problem", msg=location_error_text(t, d.problem_detail))
         elif d.on_duty and d.problem == "poor_accuracy":
             problem = t("duty_poor_fix", m=d.problem_detail)
         self.duty_problem.value, self.duty_problem.visible = problem, bool(problem)

@@ -168,6 +168,8 @@ def test_units_catalogue_and_officer_creation(world: builders.World, client_for:
 
 def test_supervisor_plans_and_reassigns_a_visit(world: builders.World, client_for: Clients) -> None:
     sx = client_for("giam_sat_x")
+    # the dossier's own pickup is cancelled first: a dossier never holds two open pickups
+    assert sx.patch(f"/visits/{world.visits['pickup_b']}", json={"cancel": True}).status_code == 200
     r = sx.post("/visits", json={"kind": "pickup", "dossier_id": world.dossiers["pickup_b"],
                                  "assignee_id": world.officer_a, "planned_date": "2030-01-02"})
     assert r.status_code == 201, r.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import builders
 import httpx
 import pytest
@@ -34,6 +36,22 @@ def test_openapi_and_docs_are_served(server: LiveServer) -> None:
     assert "/api/v1/sync/push" in spec["paths"]
     assert "/api/v1/blobs/{sha}" in spec["paths"]
     assert httpx.get(f"{server.url}/api/docs").status_code == 200
+
+
+def test_api_docs_use_only_files_this_server_serves(server: LiveServer) -> None:
+    """Offline, a CDN link leaves /api/docs blank: every script, style and icon must be local."""
+    page = httpx.get(f"{server.url}/api/docs")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\s*:\s*['"]([^'"]+)['"]""", page.text)
+    found = [a or b for a, b in urls]
+    assert len(found) >= 4, found  # script, style, icon, the schema
+    assert not [u for u in found if "//" in u], found  # no absolute (remote) address at all
+    for url in found:
+        r = httpx.get(f"{server.url}{url}")
+        assert r.status_code == 200, url
+    js = httpx.get(f"{server.url}/api/docs-static/swagger-ui-bundle.js")
+    assert "javascript" in js.headers["content-type"] and len(js.content) > 500_000
+    assert httpx.get(f"{server.url}/api/docs/oauth2-redirect").status_code == 200
 
 
 def test_login_ok_returns_token_and_officer(server: LiveServer, world: builders.World) -> None:

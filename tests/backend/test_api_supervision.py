@@ -142,24 +142,62 @@ def test_bulk_assign_reaches_the_next_pull_with_tombstones(day: dict[str, Any], 
     )
 
 
-def test_suggested_assignees_hamlet_officer_then_nearest_with_capacity(
+def test_suggested_assignees_hamlet_officer_then_least_busy_then_nearest(
     day: dict[str, Any], client_for: Clients
 ) -> None:
     sx = client_for("sv_sx")
     got = sx.get(f"/visits/{day['v_un']}/suggested-assignees", params={"date": D.isoformat()}).json()
-    assert [(g["officer_id"], g["reason"]) for g in got] == [
-        (day["a"], "hamlet_officer"),
-        (day["b"], "nearest"),
-        (day["e"], "nearest"),
+    # b and e carry one open visit each that day: the nearer one (b, 100 m away) comes first
+    assert [(g["officer_id"], g["reason"], g["open_visits"]) for g in got] == [
+        (day["a"], "hamlet_officer", 1),
+        (day["b"], "least_busy", 1),
+        (day["e"], "least_busy", 1),
     ]
     assert got[1]["position_source"] == "track" and got[1]["distance_m"] == pytest.approx(100, abs=2)
     assert got[2]["position_source"] == "unit_centre"
     tight = sx.get(
         f"/visits/{day['v_un']}/suggested-assignees", params={"date": D.isoformat(), "capacity": 1}
     ).json()
-    # b and e each have one open visit that day: neither has room; the hamlet officer stays first
-    assert [g["officer_id"] for g in tight] == [day["a"]] and tight[0]["has_capacity"] is False
+    # nobody has room at capacity 1: all are still listed (same numbers), none marked as having room
+    assert [g["officer_id"] for g in tight] == [day["a"], day["b"], day["e"]]
+    assert not any(g["has_capacity"] for g in tight)
     assert client_for("sv_sy").get(f"/visits/{day['v_un']}/suggested-assignees").status_code == 404
+
+
+def test_one_load_on_the_board_and_in_the_suggestions(day: dict[str, Any], client_for: Clients) -> None:
+    """The load on a day = open visits planned that day or earlier: v4, left open on D, counts on D+1."""
+    sx = client_for("sv_sx")
+    after = (D + timedelta(days=1)).isoformat()
+    board = {o["id"]: o for o in sx.get("/board", params={"date": after}).json()["officers"]}
+    assert {i: o["open_visits"] for i, o in board.items()} == {day["a"]: 1, day["b"]: 1, day["e"]: 1}
+    assert board[day["a"]]["counts"]["total"] == 0  # nothing planned on D+1 itself
+    paths = (f"/visits/{day['v_un']}/suggested-assignees", f"/dossiers/{day['d_free']}/suggested-assignees")
+    for path in paths:
+        got = sx.get(path, params={"date": after, "limit": 100}).json()
+        assert {g["officer_id"]: g["open_visits"] for g in got} == {
+            i: o["open_visits"] for i, o in board.items()
+        }, path
+    before = (D - timedelta(days=1)).isoformat()  # v_e's two failed visits are not open: e carries 0
+    got = sx.get(f"/dossiers/{day['d_free']}/suggested-assignees", params={"date": before}).json()
+    assert [(g["officer_id"], g["open_visits"]) for g in got] == [(day["a"], 0), (day["b"], 0), (day["e"], 0)]
+    assert client_for("sv_sy").get(f"/dossiers/{day['d_free']}/suggested-assignees").status_code == 404
+
+
+def test_reassigning_takes_a_date_today_or_later(day: dict[str, Any], client_for: Clients) -> None:
+    sx = client_for("sv_sx")
+    past = sx.post("/visits/assign", json={"visit_ids": [day["v4"]], "assignee_id": day["b"],
+                                           "planned_date": "2020-01-02"})
+    assert past.status_code == 422 and past.json()["code"] == "date_in_past", past.text
+    assert "02/01/2020 đã qua" in past.json()["detail"]
+    still = sx.get(f"/visits/{day['v4']}").json()
+    assert (still["assignee_id"], still["planned_date"]) == (day["a"], D.isoformat())  # nothing changed
+    r = sx.patch(f"/visits/{day['v4']}", json={"planned_date": "2020-01-02"})
+    assert r.status_code == 422 and r.json()["code"] == "date_in_past"
+    ok = sx.post("/visits/assign", json={"visit_ids": [day["v4"]], "assignee_id": day["b"],
+                                         "planned_date": "2099-01-05"})
+    assert ok.status_code == 200, ok.text
+    moved = ok.json()["assigned"][0]
+    assert (moved["assignee_id"], moved["planned_date"]) == (day["b"], "2099-01-05")
 
 
 def test_other_commune_supervisor_and_officers_are_kept_out(day: dict[str, Any], client_for: Clients) -> None:

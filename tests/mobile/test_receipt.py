@@ -7,9 +7,13 @@ import io
 from PIL import Image
 from pypdf import PdfReader
 
-from mobile.receipt import ReceiptData, lookup_url, qr_base64, qr_png, receipt_pdf
+from mobile.qr_reader import decode_qr, token_from_text
+from mobile.receipt import ReceiptData, qr_base64, qr_png, receipt_pdf
+from mobile.services.lookup import lookup_link, new_lookup_token
 
 CODE = "000.21.01.H01-261126-0007"
+TOKEN = new_lookup_token()
+LOOKUP = lookup_link("http://xa.example:8000/tra-cuu", TOKEN)
 
 
 def _data() -> ReceiptData:
@@ -29,6 +33,7 @@ def _data() -> ReceiptData:
         officer_name="Nguyễn Văn Hùng",
         fee="6.000 ₫ (tiền mặt, biên lai BL-1)",
         documents=("Bản chính", "Bản sao"),
+        lookup=LOOKUP,
     )
 
 
@@ -50,14 +55,23 @@ def test_pdf_text_has_code_and_vietnamese():
         assert phrase in text, phrase
 
 
-def test_pdf_embeds_the_qr_image():
+def test_pdf_embeds_the_qr_of_the_token_lookup():
     reader = PdfReader(io.BytesIO(receipt_pdf(_data())))
     assert reader.pages[0].images  # the lookup QR
+    text = reader.pages[0].extract_text().replace("\n", "")
+    assert LOOKUP in text and CODE not in LOOKUP  # the QR opens the token's page, not the code's
+    image = reader.pages[0].images[0]
+    assert [token_from_text(t) for t in decode_qr(image.data)] == [TOKEN]
 
 
-def test_qr_png_and_lookup_url():
-    url = lookup_url(CODE)
-    assert CODE in url
-    img = Image.open(io.BytesIO(qr_png(url)))
+def test_a_slip_without_a_token_prints_no_qr():
+    data = _data()
+    data.lookup = ""
+    assert not PdfReader(io.BytesIO(receipt_pdf(data))).pages[0].images
+
+
+def test_qr_png_and_lookup_link():
+    assert LOOKUP == f"http://xa.example:8000/tra-cuu?t={TOKEN}" and len(TOKEN) == 22
+    img = Image.open(io.BytesIO(qr_png(LOOKUP)))
     assert img.size[0] == img.size[1] > 100
-    assert qr_base64(url).startswith("iVBOR")  # base64 of a PNG signature
+    assert qr_base64(LOOKUP).startswith("iVBOR")  # base64 of a PNG signature

@@ -6,6 +6,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import location_error_text
 from mobile.services.location import LocationError
 from mobile.ui.theme import DANGER, OK, WARN, big_button
 
@@ -56,7 +57,8 @@ class GpsStep:
                 )
             )
         elif "error" in gps:
-            items.append(ft.Text(t("gps_none", why=gps["error"]), color=DANGER, key="gps-status"))
+            why = location_error_text(t, gps["error"], gps.get("error_detail", ""))
+            items.append(ft.Text(t("gps_none", why=why), color=DANGER, key="gps-status"))
         warnings = gps.get("warnings") or []
         if gps.get("fix") and not warnings and not self.gps_busy:
             items.append(ft.Text(t("gps_good"), color=OK, weight=ft.FontWeight.BOLD))
@@ -107,7 +109,7 @@ class GpsStep:
             gps.pop("error", None)
         except LocationError as exc:
             gps["fix"] = None
-            gps["error"] = str(exc)
+            gps["error"], gps["error_detail"] = exc.code, exc.detail
         dist, warnings = self.svc.evaluate_fix(self.detail, gps.get("fix"))
         gps["distance_m"], gps["warnings"] = dist, warnings
         if not warnings:

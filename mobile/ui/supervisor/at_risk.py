@@ -3,6 +3,7 @@ tick one or many and (re)assign them, with the suggested officer at the top of t
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import flet as ft
@@ -21,6 +22,8 @@ from mobile.ui.supervisor.common import (
 )
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
 
+PICK_DAYS = 7  # the picker offers today and the next six days: enough for a week's plan, no typing
+
 
 class AtRiskView:
     """Tabs of at-risk dossiers with paging, multi-select and assignment."""
@@ -34,6 +37,9 @@ class AtRiskView:
         self.items: list[AtRiskDossier] = []
         self.total = 0
         self.selected: dict[int, AtRiskDossier] = {}
+        self.pick_day: date = self.svc.today()
+        self.day_chips = ft.Row()
+        self.picker_body = ft.Column()
         self.officers: dict[int, BoardOfficer] = {}
         self.procedures: dict[str, str] = {}
         self.tabs = ft.Row(wrap=True, spacing=6)
@@ -140,8 +146,11 @@ class AtRiskView:
     def _row(self, d: AtRiskDossier) -> ft.Control:
         t = self.ctx.t
         who = self.officers.get(d.assignee_id) if d.assignee_id else None
-        if d.open_visit_id is None:
-            assignee = ft.Text(t("sup_no_visit"), color=WARN, weight=ft.FontWeight.BOLD)
+        if d.open_visit_id is None and d.next_visit_kind is None:
+            assignee = ft.Text(t("sup_visit_not_needed"), color=MUTED, key=f"risk-no-need-{d.id}")
+        elif d.open_visit_id is None:
+            kind = t(f"kind_{d.next_visit_kind.value}").lower() if d.next_visit_kind else ""
+            assignee = ft.Text(t("sup_no_visit", kind=kind), color=WARN, weight=ft.FontWeight.BOLD)
         elif who is None and d.assignee_id is None:
             assignee = ft.Text(t("sup_unassigned"), color=DANGER, weight=ft.FontWeight.BOLD)
         else:
@@ -156,6 +165,9 @@ class AtRiskView:
             ft.Text(f"{t('sup_appointment')}: {fmt_time(d.appointment_at) or '—'}", size=13),
             assignee,
         ]
+        if d.open_visit_id is None and d.last_visit_kind and d.last_visit_status and d.last_visit_at:
+            key = f"sup_last_visit_{d.last_visit_kind.value}_{d.last_visit_status.value}"
+            details.append(ft.Text(t(key, at=fmt_time(d.last_visit_at)), size=13, key=f"risk-last-{d.id}"))
         if d.failed_visits:
             details.append(ft.Text(t("sup_failed_times", n=d.failed_visits), color=DANGER, size=13))
         return ft.Container(
@@ -214,21 +226,64 @@ class AtRiskView:
         safe_update(self.ctx.page)
 
     async def _open_picker(self, e: ft.Event) -> None:
+        """The picker: a day (today or later, never typed) and every officer with their load that day."""
         t = self.ctx.t
         chosen = list(self.selected.values())
         if not chosen:
             return
-        first = chosen[0]
+        self.pick_day = self.svc.today()
+        self.day_chips = ft.Row(wrap=True, spacing=6, key="pick-days")
+        self.picker_body = ft.Column([ft.Text(t("loading"), color=MUTED)], spacing=8, tight=True)
+        self._render_day_chips()
+        dlg = confirm_dialog(
+            self.ctx.page,
+            t("sup_assign_title", n=len(chosen)),
+            [ft.Text(t("sup_pick_day"), weight=ft.FontWeight.BOLD, color=PRIMARY), self.day_chips,
+             self.picker_body],
+            cancel_label=t("cancel"),
+            cancel_key="pick-cancel",
+            width=420,
+            scroll=ft.ScrollMode.AUTO,
+        )
+        self.ctx.page.show_dialog(dlg)
+        await self._fill_picker()
+
+    def _render_day_chips(self) -> None:
+        t = self.ctx.t
+        today = self.svc.today()
+        days = [today + timedelta(days=i) for i in range(PICK_DAYS)]
+        labels = {0: t("sup_day_today"), 1: t("sup_day_tomorrow")}
+        self.day_chips.controls = [
+            chip(
+                f"{labels[i]} {d:%d/%m}" if i in labels else f"{t(f'weekday_{d.weekday()}')} {d:%d/%m}",
+                d == self.pick_day,
+                self._set_pick_day(d),
+                f"pickday-{d.isoformat()}",
+            )
+            for i, d in enumerate(days)
+        ]
+
+    def _set_pick_day(self, day: date):
+        async def handler(e: ft.Event) -> None:
+            self.pick_day = day
+            self._render_day_chips()
+            await self._fill_picker()
+
+        return handler
+
+    async def _fill_picker(self) -> None:
+        """Officers ranked by the server for the chosen day; each shows the load the board shows."""
+        t = self.ctx.t
+        chosen = list(self.selected.values())
         try:
-            suggested: list[SuggestedAssignee] = await self.svc.suggest_for(chosen)
+            suggested: list[SuggestedAssignee] = await self.svc.suggest_for(chosen, self.pick_day.isoformat())
         except (SupervisionOffline, SupervisionError):
             suggested = []  # the plain list below still lets the supervisor choose
         options: list[ft.Control] = []
         seen: set[int] = set()
         for i, s in enumerate(suggested):
             seen.add(s.officer_id)
-            why = t(f"sup_reason_{s.reason}")
-            extra = [why, t("sup_open_visits", n=s.open_visits)]
+            extra = [t(f"sup_reason_{s.reason}"), t("sup_open_visits", n=s.open_visits)]
             if s.distance_m is not None:
                 extra.append(km_text(s.distance_m))
             if not s.has_capacity:
@@ -238,22 +293,15 @@ class AtRiskView:
         if others:
             options.append(ft.Text(t("sup_other_officers"), weight=ft.FontWeight.BOLD, color=PRIMARY))
         for o in others:
-            options.append(
-                self._option(o.id, o.full_name, t("sup_open_visits", n=o.counts.planned), best=False)
-            )
+            # offline: the board's load (today's) is the only one known; say which day it is for
+            load = t("sup_open_visits_today", n=o.open_visits)
+            options.append(self._option(o.id, o.full_name, load, best=False))
+        first = chosen[0] if chosen else None
         heading = (
             t("sup_suggested_for", code=first.code) if first and suggested else t("sup_pick_officer_for")
         )
-        dlg = confirm_dialog(
-            self.ctx.page,
-            t("sup_assign_title", n=len(chosen)),
-            [ft.Text(heading, size=13, color=MUTED), *options],
-            cancel_label=t("cancel"),
-            cancel_key="pick-cancel",
-            width=420,
-            scroll=ft.ScrollMode.AUTO,
-        )
-        self.ctx.page.show_dialog(dlg)
+        self.picker_body.controls = [ft.Text(heading, size=13, color=MUTED), *options]
+        safe_update(self.ctx.page)
 
     def _option(self, officer_id: int, name: str, why: str, best: bool) -> ft.Control:
         # a semantics node with an identifier: browser tests (and screen readers) find each choice
@@ -298,17 +346,19 @@ class AtRiskView:
         chosen = list(self.selected.values())
         name = self.officers[officer_id].full_name if officer_id in self.officers else f"#{officer_id}"
         try:
-            out = await self.svc.assign(chosen, officer_id)
+            out = await self.svc.assign(chosen, officer_id, self.pick_day.isoformat())
         except (SupervisionOffline, SupervisionError) as exc:
             text = failure_text(t, exc)
             self.message.value, self.message.color, self.message.visible = text, DANGER, True
             safe_update(self.ctx.page)
             return
-        text = t("sup_assigned", n=out.assigned + out.created, name=name)
+        text = t("sup_assigned_on", n=out.assigned + out.created, name=name, date=f"{self.pick_day:%d/%m/%Y}")
+        if out.skipped:
+            text += " " + t("sup_skipped", items=", ".join(out.skipped))
         if out.failed:
             text += " " + t("sup_assign_failed", items="; ".join(out.failed))
         self.message.value, self.message.visible = text, True
-        self.message.color = DANGER if out.failed else OK
+        self.message.color = DANGER if out.failed else WARN if out.skipped else OK
         self.selected.clear()
         await self.svc.refresh_board()  # counts on the board move with the assignment
         await self._load_all()

@@ -190,7 +190,7 @@ class BoardView:
                             total=n.total,
                             done=n.completed,
                             failed=n.failed,
-                            left=n.planned + n.en_route,
+                            left=o.open_visits,  # the load: open visits up to that day, as everywhere
                         ),
                         size=14,
                         key=f"officer-counts-{o.id}",

@@ -214,10 +214,14 @@ class IndicatorsView:
         t = self.ctx.t
         w = ft.FontWeight.BOLD if bold else None
         reasons = "\n".join(f"{t('fail_' + k)}: {v}" for k, v in row.failed_by_reason.items() if v) or "—"
-        cells = [ft.DataCell(ft.Text(row.key_name, weight=w, key=f"ind-{rid}-name"))]
+        cells = [ft.DataCell(ft.Text(self._name(row), weight=w, key=f"ind-{rid}-name"))]
         cells += [ft.DataCell(ft.Text(cell_text(row, k), weight=w, key=f"ind-{rid}-{k}")) for k, _ in COLUMNS]
         cells.append(ft.DataCell(ft.Text(reasons, size=12, key=f"ind-{rid}-reasons")))
         return ft.DataRow(cells=cells, color="#F5F5F5" if bold else None)
+
+    def _name(self, row: IndicatorRow) -> str:
+        """A row's name; the total and unknown rows are named in the user's language."""
+        return self.ctx.t(f"ind_label_{row.label_code}") if row.label_code else row.key_name
 
     def _charts(self, r: IndicatorReport) -> list[ft.Control]:
         t = self.ctx.t
@@ -233,7 +237,7 @@ class IndicatorsView:
                             width=22,
                             color=PRIMARY,
                             border_radius=3,
-                            tooltip=f"{row.key_name}: {pct(row.on_time_rate)}",
+                            tooltip=f"{self._name(row)}: {pct(row.on_time_rate)}",
                         )
                     ],
                 )
@@ -247,7 +251,7 @@ class IndicatorsView:
             ),
             bottom_axis=fch.ChartAxis(
                 labels=[
-                    fch.ChartAxisLabel(value=i, label=ft.Text(row.key_name, size=10))
+                    fch.ChartAxisLabel(value=i, label=ft.Text(self._name(row), size=10))
                     for i, row in enumerate(rows)
                 ],
                 label_size=28,
@@ -335,7 +339,7 @@ class IndicatorsView:
 
     async def _export(self, e: ft.Event) -> None:
         fmt = e.control.data
-        info = await self._fetch(partial(self.svc.export_indicators, fmt))
+        info = await self._fetch(partial(self.svc.export_indicators, fmt, lang=self.ctx.tr.lang))
         if info is not None:
             self.downloads.controls = [c for c in self.downloads.controls if c.data != fmt]
             self.downloads.controls.append(

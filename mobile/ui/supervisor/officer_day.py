@@ -78,7 +78,7 @@ class OfficerDayView:
             t("sup_day_distance", km=km_text(day.distance_m)),
             t("sup_day_points", n=day.points),
             t("sup_day_span", start=hhmm(day.first_point_at) or "—", end=hhmm(day.last_point_at) or "—"),
-            t("sup_counts", total=c.total, done=c.completed, failed=c.failed, left=c.planned + c.en_route),
+            t("sup_counts", total=c.total, done=c.completed, failed=c.failed, left=day.open_visits),
         ]
         out: list[ft.Control] = [
             ft.ResponsiveRow(

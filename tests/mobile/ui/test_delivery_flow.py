@@ -26,7 +26,9 @@ from uikit import (
 )
 
 from api_client import Client
-from mobile.receipt import lookup_url, qr_png
+from mobile import store
+from mobile.receipt import qr_png
+from mobile.services.lookup import lookup_link, new_lookup_token
 from mobile.store import outbox
 
 
@@ -118,7 +120,16 @@ async def test_receipt_code_mismatch_stops_the_delivery(tmp_path, seeded_server)
 async def test_receipt_code_read_from_a_qr_photo(tmp_path, seeded_server):
     h, row = await open_delivery(tmp_path, seeded_server)
     await advance_delivery(h, row, 2)
-    h.photos._photos = [_png_to_jpeg(qr_png(lookup_url(row.dossier_code), box_size=8))]
+    # a slip of another dossier: its token is not this dossier's, the delivery stops there
+    foreign = lookup_link("http://xa/tra-cuu", new_lookup_token())
+    h.photos._photos = [_png_to_jpeg(qr_png(foreign, box_size=8))]
+    await click_key(h, "scan-qr")
+    await wait_until(h, lambda: "không thuộc hồ sơ" in joined(h), what="foreign qr")
+    assert h.find(key="field-receipt_code").value == ""
+    # the citizen's own slip: the QR's token is the one the phone pulled with the dossier
+    token = store.get_dossier(shell(h).services.db, row.dossier_id).lookup_token
+    assert token
+    h.photos._photos = [_png_to_jpeg(qr_png(lookup_link("http://xa/tra-cuu", token), box_size=8))]
     await click_key(h, "scan-qr")
     await wait_until(h, lambda: h.find(key="field-receipt_code").value == row.dossier_code, what="qr")
     await click_key(h, "next")
@@ -226,7 +237,7 @@ async def test_gps_warning_needs_a_reason(tmp_path, seeded_server):
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
-    h, row = await open_delivery(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
+    h, row = await open_delivery(tmp_path, seeded_server, gps_error="timeout")
     await advance_delivery(h, row, 6)
     await finish_gps(h)
     await click_key(h, "complete")

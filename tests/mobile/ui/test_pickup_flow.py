@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from uikit import (
     advance_to,
@@ -52,12 +53,19 @@ async def test_happy_path_records_event_and_receipt(tmp_path, seeded_server):
     assert p["gps"]["fix"]["accuracy_m"] == 8.0 and p["gps"]["warnings"] == []
     receipt = svc.pickup.receipt(row.visit_id)
     assert receipt and receipt.path.read_bytes().startswith(b"%PDF")
+    # the slip printed offline: its QR opens the server's lookup page with the token the event carries
+    token = p["lookup_token"]
+    assert len(token) == 22 and receipt.lookup == f"{seeded_server.url}/tra-cuu?t={token}"
+    assert receipt.qr_b64 and h.find(key="receipt-lookup").value == receipt.lookup
     # the completion triggered a sync: the server has it
     await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login("canbo.anphu", "doorstep123")
     assert api.get_visit(row.visit_id).status.value == "completed"
-    assert int(api.get_dossier(row.dossier_id).status) == 2
+    dossier = api.get_dossier(row.dossier_id)
+    assert int(dossier.status) == 2 and dossier.lookup_token == token
+    page = httpx.get(receipt.lookup)  # what the citizen sees after scanning
+    assert page.status_code == 200 and "Đã tiếp nhận, đang chờ giải quyết" in page.text
 
 
 async def test_bad_id_number_is_refused(tmp_path, seeded_server):
@@ -99,10 +107,10 @@ async def test_empty_or_trivial_signature_is_refused(tmp_path, seeded_server):
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
-    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
+    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="timeout")
     await advance_to(h, 7)
     await finish_gps(h)
-    assert any("Không lấy được vị trí" in t for t in h.texts())
+    assert "Không lấy được vị trí: Hết thời gian chờ GPS" in h.texts()  # said in Vietnamese only
     await click_key(h, "complete")
     assert "cần chọn lý do" in joined(h) and current_step(h) == 7
     await click_key(h, "reason-no_gps_permission")

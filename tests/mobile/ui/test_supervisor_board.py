@@ -32,6 +32,7 @@ async def test_supervisor_lands_on_the_board_with_officers_and_markers(tmp_path,
     o = board.officers[0]
     counts = by_key(h, f"officer-counts-{o.id}").value
     assert counts.startswith(f"{o.counts.total} lượt · {o.counts.completed} xong · {o.counts.failed} không")
+    assert counts.endswith(f"{o.open_visits} còn lại")  # the load, the number the assign dialog shows
     assert (
         "trước" in by_key(h, f"officer-age-{o.id}").value
         or "vừa xong" in by_key(h, f"officer-age-{o.id}").value

@@ -75,25 +75,37 @@ async def test_at_risk_tabs_and_bulk_assign_change_the_server(tmp_path, seeded_s
     assert by_key(h, "risk-assign").content == "Giao / giao lại (2)"
     await click_key(h, "risk-assign")
     await wait_until(h, lambda: keys(h, "pick-"), what="picker")
-    dialog = h.find(ft.AlertDialog)
-    order = [c.identifier for c in dialog.content.controls if isinstance(c, ft.Semantics)]
-    assert "Đề xuất" in joined(h)
+    # a week of days to choose from, today first (never a past day); the supervisor takes tomorrow
+    days = keys(h, "pickday-")
+    assert len(days) == 7
+    tomorrow = days[1].removeprefix("pickday-")
+    await click_key(h, days[1])
+    await wait_until(h, lambda: by_key(h, days[1]).__class__ is ft.FilledButton, what="tomorrow chosen")
     first_with_visit = next((d for d in chosen if d.open_visit_id), None)
-    if first_with_visit:  # the server's suggestion (hamlet officer first, then nearest with capacity)
-        target = api.suggested_assignees(first_with_visit.open_visit_id)[0].officer_id
-    else:  # no visit yet: the officer of the dossier's hamlet
-        target = next(
-            o.id
-            for o in api.board().officers
-            if chosen[0].hamlet_id in o.unit_ids and o.role == "hamlet_officer"
-        )
-    assert order[0] == f"pick-{target}"
+    if first_with_visit:  # the server's ranking for that day: hamlet officer first, then least busy
+        ranked = api.suggested_assignees(first_with_visit.open_visit_id, date=tomorrow, limit=100)
+    else:
+        ranked = api.suggested_for_dossier(chosen[0].id, date=tomorrow, limit=100)
+
+    def order() -> list[str]:
+        body = shell(h).view.picker_body.controls
+        return [c.identifier for c in body if isinstance(c, ft.Semantics)]
+
+    expected = [f"pick-{s.officer_id}" for s in ranked]
+    await wait_until(h, lambda: order() == expected, what="ranked for tomorrow")
+    assert "Đề xuất" in joined(h)
+    # each officer shows the load the server computed, the same number the board would show that day
+    board = {o.id: o.open_visits for o in api.board(date=tomorrow, page_size=200).officers}
+    for s in ranked:
+        assert s.open_visits == board[s.officer_id]
+        assert f"{s.open_visits} lượt đang mở" in by_key(h, f"pick-{s.officer_id}").content.controls[1].value
+    target = ranked[0].officer_id
     await click_key(h, f"pick-{target}")
     await wait_until(h, lambda: by_key(h, "risk-message").visible, what="assigned")
     assert by_key(h, "risk-message").value.startswith("Đã giao 2 hồ sơ cho")
-    # the server agrees: each dossier has an open visit assigned to that officer
+    # the server agrees: each dossier has an open visit assigned to that officer, for tomorrow
     theirs = api.list_visits(assignee_id=target, status="planned", page_size=500)
-    assert {d.id for d in chosen} <= {v.dossier_id for v in theirs}
+    assert {d.id for d in chosen} <= {v.dossier_id for v in theirs if v.planned_date == tomorrow}
     assert {d.id for d in api.dossiers_at_risk("unassigned", page_size=100)}.isdisjoint(
         {d.id for d in chosen}
     )
@@ -121,6 +133,7 @@ async def test_indicator_numbers_equal_the_api(tmp_path, seeded_server):
             assert by_key(h, f"ind-{rid}-online_payment_rate").value == pct(row.online_payment_rate)
 
     check(report)
+    assert by_key(h, "ind-total-name").value == "Tổng"  # no "(total)" gloss on the Vietnamese screen
     import flet_charts as fch
 
     bar = h.find(fch.BarChart)
@@ -159,4 +172,7 @@ async def test_indicator_numbers_equal_the_api(tmp_path, seeded_server):
         shell(h).services.receipts.get_document("export:indicators:csv", commune).path.read_text("utf-8-sig")
     )
     assert hamlets.rows[0].key_name in csv
+    # the file speaks the screen's language: Vietnamese headers, the total named "Tổng", rates in %
+    assert csv.splitlines()[0].startswith("Mã,Đơn vị / cán bộ,Nhận hồ sơ tại nhà")
+    assert "\n,Tổng," in csv and "total" not in csv
     assert not by_key(h, "ind-message").visible
