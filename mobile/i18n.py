@@ -502,6 +502,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Assigned {n} dossiers to {name} for {date}.",
     ),
     "sup_assign_failed": ("Không giao được: {items}", "Could not assign: {items}"),
+    "assign_fail_conflict": ("lượt đi đã xong hoặc đã hủy", "the visit is already closed"),
+    "assign_fail_not_found": ("không thuộc đơn vị của bạn", "not in your units"),
+    "assign_fail_date_in_past": (
+        "ngày đã qua, chọn hôm nay hoặc ngày sau",
+        "that day is past: choose today or later",
+    ),
     "ind_unit": ("Đơn vị", "Unit"),
     "ind_label_total": ("Tổng", "Total"),
     "ind_label_unknown": ("Không xác định", "Unknown"),
@@ -648,3 +654,8 @@ def problem_text(t: Callable[..., str], message: str) -> str:
     if message.startswith("code:"):
         return t(f"problem_{message[5:]}")
     return message
+
+
+def has_text(key: str) -> bool:
+    """Whether a UI string exists for `key` (e.g. a server code the screen can word itself)."""
+    return key in STRINGS

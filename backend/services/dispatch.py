@@ -151,8 +151,7 @@ def assign_many(engine: Engine, supervisor: OfficerPublic, body: BulkAssign) -> 
             raise ApiError(
                 422,
                 "validation_error",
-                f"Cán bộ {body.assignee_id} không thuộc đơn vị bạn phụ trách hoặc không phải cán bộ "
-                "thực địa (assignee not a field officer in your units)",
+                f"Cán bộ {body.assignee_id} không thuộc đơn vị bạn phụ trách hoặc không phải cán bộ thực địa",
             )
     result = BulkAssignResult(assigned=[])
     change = VisitAssign(assignee_id=body.assignee_id, planned_date=body.planned_date)

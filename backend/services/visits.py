@@ -18,7 +18,7 @@ from .access import can_see_dossier, unit_scope, visit_filter
 from .clock import now_iso, today_vn
 from .views import visit_public
 
-VISIT_NOT_FOUND = "Không tìm thấy lượt đi (visit not found)"
+VISIT_NOT_FOUND = "Không tìm thấy lượt đi"
 
 
 def list_visits(engine: Engine, officer: OfficerPublic, filters: dict[str, Any], page: int,
@@ -52,10 +52,10 @@ def _check_assignee(conn: Connection, assignee_id: int | None) -> None:
     row = conn.execute(select(officers.c.active, officers.c.role).where(officers.c.id == assignee_id)).first()
     if row is None or not row.active:
         raise ApiError(422, "validation_error",
-                       f"Cán bộ {assignee_id} không tồn tại hoặc đã nghỉ (unknown or inactive assignee)")
+                       f"Cán bộ {assignee_id} không tồn tại hoặc đã nghỉ")
     if row.role == Role.SUPERVISOR.value:
         raise ApiError(422, "validation_error",
-                       "Không giao lượt đi cho cán bộ giám sát (assignee must be a field officer)")
+                       "Không giao lượt đi cho cán bộ giám sát: chọn cán bộ thực địa")
 
 
 def check_not_past(planned_date: str | None) -> None:
@@ -77,7 +77,7 @@ def create_visit(engine: Engine, supervisor: OfficerPublic, body: VisitCreate) -
     check_not_past(body.planned_date)
     with engine.begin() as conn:
         if not can_see_dossier(conn, supervisor, body.dossier_id):
-            raise not_found("Không tìm thấy hồ sơ (dossier not found)")
+            raise not_found("Không tìm thấy hồ sơ")
         _check_assignee(conn, body.assignee_id)
         seq = next_seq(conn)  # the counter's row lock first: two supervisors cannot both plan one
         dossier = conn.execute(select(dossiers).where(dossiers.c.id == body.dossier_id)).mappings().one()
@@ -113,8 +113,8 @@ def assign_visit(engine: Engine, supervisor: OfficerPublic, visit_id: int, body:
             raise not_found(VISIT_NOT_FOUND)
         if VisitStatus(row["status"]) not in OPEN_VISIT_STATUSES:
             raise ApiError(409, "conflict",
-                           f"Lượt đi đã ở trạng thái '{row['status']}', không thể thay đổi "
-                           f"(visit is {row['status']})", visit=visit_public(row).model_dump(mode="json"))
+                           f"Lượt đi #{visit_id} đã kết thúc ({row['status']}), không thể thay đổi",
+                           visit=visit_public(row).model_dump(mode="json"))
         values: dict[str, Any] = {}
         seq = next_seq(conn)
         old = row["assignee_id"]

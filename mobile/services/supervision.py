@@ -94,7 +94,9 @@ class AssignOutcome:
 
     assigned: int = 0
     created: int = 0
-    failed: list[str] = field(default_factory=list)
+    # (visit id or dossier code, the server's machine code, its message): the screen words the codes
+    # it knows in the supervisor's language and shows the server's message for the others
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # dossier codes whose state needs no visit
 
 
@@ -268,7 +270,7 @@ class SupervisionService(OnlineService):
         if visit_ids:
             res = await self._call(lambda api: api.assign_visits(visit_ids, officer_id, day))
             out.assigned = len(res.assigned)
-            out.failed += [f"{f.visit_id}: {f.detail}" for f in res.failed]
+            out.failed += [(f"#{f.visit_id}", f.code, f.detail) for f in res.failed]
         for d in dossiers:
             if d.open_visit_id:
                 continue
@@ -286,7 +288,7 @@ class SupervisionService(OnlineService):
                 await self._call(partial(Client.create_visit, body=body))
                 out.created += 1
             except SupervisionError as exc:
-                out.failed.append(f"{d.code}: {exc.detail}")
+                out.failed.append((d.code, "", exc.detail))
         return out
 
     # -- indicators ---------------------------------------------------------------------

@@ -3,13 +3,21 @@ tick one or many and (re)assign them, with the suggested officer at the top of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import flet as ft
 
 from api_client.models import AtRiskDossier, BoardOfficer, SuggestedAssignee
-from mobile.services.supervision import AT_RISK_KINDS, AT_RISK_PAGE, SupervisionError, SupervisionOffline
+from mobile.i18n import has_text
+from mobile.services.supervision import (
+    AT_RISK_KINDS,
+    AT_RISK_PAGE,
+    AssignOutcome,
+    SupervisionError,
+    SupervisionOffline,
+)
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
 from mobile.ui.supervisor.common import (
@@ -21,6 +29,20 @@ from mobile.ui.supervisor.common import (
     safe_update,
 )
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
+
+
+def assign_message(t: Callable[..., str], out: AssignOutcome, name: str, day: date) -> str:
+    """What an assignment did, in the supervisor's language: moved / planned, skipped, refused (a
+    refusal the screen knows by its code is worded here; others keep the server's message)."""
+    text = t("sup_assigned_on", n=out.assigned + out.created, name=name, date=f"{day:%d/%m/%Y}")
+    if out.skipped:
+        text += " " + t("sup_skipped", items=", ".join(out.skipped))
+    if out.failed:
+        items = [f"{what}: {t('assign_fail_' + code) if has_text('assign_fail_' + code) else detail}"
+                 for what, code, detail in out.failed]
+        text += " " + t("sup_assign_failed", items="; ".join(items))
+    return text
+
 
 PICK_DAYS = 7  # the picker offers today and the next six days: enough for a week's plan, no typing
 
@@ -352,11 +374,7 @@ class AtRiskView:
             self.message.value, self.message.color, self.message.visible = text, DANGER, True
             safe_update(self.ctx.page)
             return
-        text = t("sup_assigned_on", n=out.assigned + out.created, name=name, date=f"{self.pick_day:%d/%m/%Y}")
-        if out.skipped:
-            text += " " + t("sup_skipped", items=", ".join(out.skipped))
-        if out.failed:
-            text += " " + t("sup_assign_failed", items="; ".join(out.failed))
+        text = assign_message(t, out, name, self.pick_day)
         self.message.value, self.message.visible = text, True
         self.message.color = DANGER if out.failed else WARN if out.skipped else OK
         self.selected.clear()

@@ -10,7 +10,8 @@ import flet as ft
 
 from api_client.models import AtRiskDossier
 from mobile.i18n import EN, VI, Translator
-from mobile.ui.supervisor.at_risk import AtRiskView
+from mobile.services.supervision import AssignOutcome
+from mobile.ui.supervisor.at_risk import AtRiskView, assign_message
 
 
 def _view(lang: str) -> AtRiskView:
@@ -60,3 +61,17 @@ def test_a_dossier_waiting_for_its_pickup_says_which_visit_assigning_plans() -> 
     assert "Chưa có lượt đến nhà: giao sẽ lập lượt nhận hồ sơ" in texts
     ready = _texts(_view(VI)._row(_dossier(status=9, next_visit_kind="delivery")))
     assert "Chưa có lượt đến nhà: giao sẽ lập lượt trả kết quả" in ready
+
+
+def test_the_assign_message_words_known_refusals_in_the_supervisors_language() -> None:
+    closed = ("#12", "conflict", "Lượt đi #12 đã kết thúc (completed), không thể thay đổi")
+    open_pickup = ("000.00.21.H01-260304-0002", "", "Hồ sơ đã có lượt nhận hồ sơ tại nhà đang mở")
+    out = AssignOutcome(assigned=1, created=1, skipped=["000.00.21.H01-260304-0001"],
+                        failed=[closed, open_pickup])
+    vi = assign_message(Translator(VI).t, out, "B Trần", date(2026, 3, 5))
+    assert vi.startswith("Đã giao 2 hồ sơ cho B Trần, ngày 05/03/2026.")
+    assert "#12: lượt đi đã xong hoặc đã hủy" in vi and "(completed)" not in vi
+    assert f"{open_pickup[0]}: {open_pickup[2]}" in vi  # a refusal without a known code: as the server said
+    en = assign_message(Translator(EN).t, out, "B Trần", date(2026, 3, 5))
+    assert en.startswith("Assigned 2 dossiers to B Trần for 05/03/2026.")
+    assert "#12: the visit is already closed" in en
