@@ -117,6 +117,22 @@ def _trigram_index(conn: Connection) -> None:
         log.warning("pg_trgm unavailable, dossier search will scan: %s", exc.orig)
 
 
+def _accounts(conn: Connection) -> None:
+    from .schema import (
+        ISSUE9_INDEXES,
+        audit_log,
+        auth_devices,
+        auth_refresh_tokens,
+        auth_sessions,
+        auth_throttle,
+    )
+
+    metadata.create_all(conn, tables=[auth_devices, auth_sessions, auth_refresh_tokens, auth_throttle,
+                                      audit_log])
+    for index in ISSUE9_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -124,6 +140,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
+    (6, "issue 9 accounts: sessions, refresh tokens, devices, login throttling, audit log", _accounts),
 ]
 
 
