@@ -65,16 +65,25 @@ def get_current_session(
     """The session named by a valid bearer token; 401 (with a code saying why) otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "Cần đăng nhập (missing bearer token)")
+    secret, token, now = settings.secret_key or "", credentials.credentials, clock.now_utc().timestamp()
     try:
-        claims = read_token(settings.secret_key or "", credentials.credentials, clock.now_utc().timestamp())
+        claims = read_token(secret, token, now, verify_exp=False)
     except TokenError as exc:
         raise ApiError(401, exc.code, str(exc)) from exc
     request.state.officer_id = claims.officer_id  # the audit log's "who" even if refused below
     if claims.session_id is None:  # a token from before sessions existed cannot be revoked: refuse it
         raise ApiError(401, "invalid_token", INVALID_TOKEN)
     with engine.connect() as conn:
+        # the session first: a revoked phone learns why, instead of refreshing in vain
         found = check_session(conn, claims.officer_id, claims.session_id)
     request.state.device_id = found.device_id
+    if found.refusal is not None:
+        raise found.refusal
+    try:
+        read_token(secret, token, now)
+    except TokenError as exc:
+        raise ApiError(401, exc.code, str(exc)) from exc
+    assert found.officer is not None and found.device_id is not None
     return SessionInfo(found.officer, claims.session_id, found.device_id)
 
 

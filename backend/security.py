@@ -76,8 +76,11 @@ INVALID_TOKEN = "Phiên đăng nhập không hợp lệ, vui lòng đăng nhập
 EXPIRED_TOKEN = "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại"
 
 
-def read_token(secret: str, token: str, now: float) -> TokenClaims:
-    """The claims of a valid token, or TokenError (code invalid_token / token_expired)."""
+def read_token(secret: str, token: str, now: float, *, verify_exp: bool = True) -> TokenClaims:
+    """The claims of a valid token, or TokenError (code invalid_token / token_expired).
+
+    verify_exp=False still checks the signature: it lets the server say "revoked" rather than
+    "expired" for a revoked session's old token."""
     try:
         body, sig = token.split(".")
         expected = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
@@ -90,7 +93,7 @@ def read_token(secret: str, token: str, now: float) -> TokenClaims:
         if isinstance(exc, TokenError):
             raise
         raise TokenError(INVALID_TOKEN) from exc
-    if exp < now:
+    if verify_exp and exp < now:
         raise TokenError(EXPIRED_TOKEN, "token_expired")
     return TokenClaims(officer_id, sid if isinstance(sid, str) else None, exp)
 

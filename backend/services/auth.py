@@ -93,8 +93,10 @@ def login(engine: Engine, settings: Settings, body: LoginRequest, client: Client
         refusal = (throttled_error(addr_until, now) if addr_until
                    else locked_error(acct_until, now) if acct_until else None)
         if refusal is not None:
+            # the officer's id (when the name is theirs) lets their supervisor see the attempt
+            known = conn.execute(select(officers.c.id).where(officers.c.username == body.username)).scalar()
             audit.record(conn, "login_throttled" if addr_until else "login_locked", client,
-                         status=refusal.status, code=refusal.code, **who)
+                         status=refusal.status, code=refusal.code, officer_id=known, **who)
     if refusal is not None:
         raise _audited(refusal)
     # scrypt runs outside any transaction: a slow hash must not hold SQLite's write lock

@@ -98,14 +98,15 @@ def revoke_sessions(conn: Connection, reason: str, *, officer_id: int, device_id
 
 @dataclass(frozen=True)
 class SessionCheck:
-    """A valid session's officer and device (what the request dependency needs)."""
+    """A session's device and, when it is live, its officer; else the 401 saying why it is not."""
 
-    officer: OfficerPublic
-    device_id: str
+    device_id: str | None
+    officer: OfficerPublic | None = None
+    refusal: ApiError | None = None
 
 
 def check_session(conn: Connection, officer_id: int, session_id: str) -> SessionCheck:
-    """The officer of a live session, else the 401 saying why it is not live."""
+    """Whether the officer's session is live (one query for the officer and the session)."""
     row = conn.execute(
         select(officers, auth_sessions.c.device_id.label("session_device"),
                auth_sessions.c.revoked_at.label("session_revoked_at"), auth_sessions.c.revoked_reason)
@@ -113,12 +114,12 @@ def check_session(conn: Connection, officer_id: int, session_id: str) -> Session
         .where(officers.c.id == officer_id, auth_sessions.c.id == session_id)
     ).mappings().first()
     if row is None:
-        raise ApiError(401, *BAD_REFRESH)
+        return SessionCheck(None, refusal=ApiError(401, *BAD_REFRESH))
     if row["session_revoked_at"] is not None:
-        raise revoked_error(row["revoked_reason"])
+        return SessionCheck(row["session_device"], refusal=revoked_error(row["revoked_reason"]))
     if not row["active"]:
-        raise ApiError(401, *DISABLED)
-    return SessionCheck(officer_public(conn, row), row["session_device"])
+        return SessionCheck(row["session_device"], refusal=ApiError(401, *DISABLED))
+    return SessionCheck(row["session_device"], officer_public(conn, row))
 
 
 def refresh(engine: Engine, settings: Settings, token: str, client: ClientInfo) -> TokenPublic:
@@ -176,6 +177,7 @@ def _within_grace(conn: Connection, settings: Settings, row: Any, now: datetime)
     later_used = conn.execute(
         select(func.count()).select_from(auth_refresh_tokens)
         .where(auth_refresh_tokens.c.session_id == row["session_id"],
+               auth_refresh_tokens.c.token_hash != row["token_hash"],
                auth_refresh_tokens.c.created_at >= row["used_at"],
                auth_refresh_tokens.c.used_at.is_not(None))
     ).scalar_one()
