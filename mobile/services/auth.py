@@ -7,10 +7,18 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from api_client.errors import APIConnectionError, APIStatusError, AuthenticationError, ValidationError
+from api_client.errors import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    LockedError,
+    RateLimitError,
+    ValidationError,
+)
 from mobile.store import (
     Session,
     clear_session,
+    device_id,
     load_session,
     pending_counts,
     save_session,
@@ -21,7 +29,8 @@ from .api import make_client
 
 
 class LoginFailed(Exception):
-    """Login did not work; `kind` is 'bad' (credentials), 'offline' or 'server'."""
+    """Login did not work; `kind` is 'bad' (credentials), 'locked' (too many wrong passwords: `detail`
+    says until when, in Vietnamese), 'offline' or 'server'."""
 
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {detail}")
@@ -53,12 +62,16 @@ class AuthService:
     async def login(self, username: str, password: str) -> Session:
         """Log in over HTTP and save the token; raises LoginFailed with a kind the UI can word."""
 
+        device = device_id(self.db)
+
         def call():
             with self._client_factory(self.backend_url) as api:
-                return api.login(username, password)
+                return api.login(username, password, device_id=device)
 
         try:
             token = await asyncio.to_thread(call)
+        except (LockedError, RateLimitError) as exc:
+            raise LoginFailed("locked", exc.detail) from exc
         except (AuthenticationError, ValidationError) as exc:
             raise LoginFailed("bad", exc.detail) from exc
         except APIConnectionError as exc:
