@@ -39,6 +39,10 @@ class Settings:
     lockout_max_minutes: int = 24 * 60
     address_max_failures: int = 20
     address_window_minutes: int = 15
+    # the mounted web UI signs every browser in from the server itself: blocking loopback would let
+    # 20 wrong passwords in one tab lock every tab out (per-account limits still apply to them);
+    # behind a reverse proxy, uvicorn takes the client's address from X-Forwarded-For
+    address_throttle_exempt: tuple[str, ...] = ("127.0.0.1", "::1")
     max_blob_bytes: int = 10 * 1024 * 1024
     web_ui: bool = True  # mount the Flet web UI at "/"
     public_url: str = "http://127.0.0.1:8000"  # how the mounted UI reaches this API

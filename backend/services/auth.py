@@ -86,9 +86,10 @@ def login(engine: Engine, settings: Settings, body: LoginRequest, client: Client
     """Tokens for valid credentials of an active officer; failures count toward a lockout."""
     now = clock.now_utc()
     acct, addr = throttle.account_key(body.username), throttle.address_key(client.address)
+    exempt = client.address in settings.address_throttle_exempt
     who: dict[str, Any] = {"username": body.username[:64], "device_id": body.device_id}
     with engine.begin() as conn:
-        addr_until = throttle.locked_until(conn, addr, now)
+        addr_until = None if exempt else throttle.locked_until(conn, addr, now)
         acct_until = None if addr_until else throttle.locked_until(conn, acct, now)
         refusal = (throttled_error(addr_until, now) if addr_until
                    else locked_error(acct_until, now) if acct_until else None)
@@ -107,7 +108,7 @@ def login(engine: Engine, settings: Settings, body: LoginRequest, client: Client
     with engine.begin() as conn:
         if row is None or not ok:
             acct_until = throttle.fail(conn, acct, account_policy(settings), now)
-            addr_until = throttle.fail(conn, addr, address_policy(settings), now)
+            addr_until = None if exempt else throttle.fail(conn, addr, address_policy(settings), now)
             error = (locked_error(acct_until, now) if acct_until
                      else throttled_error(addr_until, now) if addr_until
                      else ApiError(401, "bad_credentials", BAD_LOGIN))
