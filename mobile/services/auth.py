@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 
 import sqlite_utils
@@ -89,7 +90,25 @@ class AuthService:
         """What a logout would lose (queued events, conflicts, unsent photos, drafts)."""
         return int(pending_counts(self.db)["total"])
 
-    def logout(self) -> None:
-        """Forget the token and wipe citizens' data from the phone (the UI warned first)."""
+    def logout(self) -> threading.Thread | None:
+        """Forget the tokens and wipe citizens' data from the phone (the UI warned first); the
+        server is told in the background to end the session (returned thread: tests join it)."""
+        s = load_session(self.db)
         wipe_personal_data(self.db)
         clear_session(self.db)
+        return self._end_on_server(s) if s is not None else None
+
+    def _end_on_server(self, s: Session) -> threading.Thread:
+        """`POST /auth/logout` off the UI thread: a copy of the tokens must not outlive the logout."""
+
+        def run() -> None:
+            try:
+                with self._client_factory(s.backend_url, s.token) as api:
+                    api.refresh_token = s.refresh_token  # an expired access token is renewed first
+                    api.logout()
+            except (APIConnectionError, APIStatusError):
+                pass  # offline: the session expires by itself, or a supervisor revokes the device
+
+        thread = threading.Thread(target=run, daemon=True, name="logout-on-server")
+        thread.start()
+        return thread

@@ -116,3 +116,21 @@ def test_a_client_without_a_refresh_token_gets_the_401(sqlite_server: Any, clock
         with pytest.raises(AuthenticationError) as err:
             api.me()
     assert err.value.code == "token_expired"
+
+
+def test_logout_on_the_phone_ends_the_session_on_the_server(sqlite_server: Any, tmp_path: Path,
+                                                            clock: MovableClock) -> None:
+    builders.world(sqlite_server.engine)
+    db = _phone(sqlite_server, tmp_path)
+    s = store.load_session(db)
+    assert s is not None
+    clock.advance(minutes=30)  # the access token has expired: the logout renews it first
+    thread = AuthService(db, sqlite_server.url).logout()
+    assert thread is not None
+    thread.join(timeout=20)
+    assert store.load_session(db) is None
+    r = httpx.post(f"{sqlite_server.api}/auth/refresh", json={"refresh_token": s.refresh_token})
+    assert r.status_code == 401 and r.json()["code"] in ("session_revoked", "refresh_reused")
+    sup = _supervisor(sqlite_server)
+    assert [e.event for e in sup.audit_log(event="logout")] == ["logout"]
+    sup.close()
