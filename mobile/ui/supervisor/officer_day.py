@@ -58,10 +58,11 @@ class OfficerDayView:
                 ft.Row(exports, wrap=True, spacing=8),
                 self.message,
                 self.downloads,
-                self.body,
-                ft.Divider(),
+                # the account first: a locked-out officer is waiting at the door for this button
                 ft.Text(t("sup_account"), weight=ft.FontWeight.BOLD, size=16),
                 self.account,
+                ft.Divider(),
+                self.body,
             ]
         )
 
