@@ -10,9 +10,12 @@ import builders
 import httpx
 import pytest
 from accountkit import MovableClock, bearer, login, pin_clock
+from sqlalchemy import inspect, text
 from testkit import LiveServer, make_settings
 
 from backend.config import Settings
+from backend.db.migrations import migrate
+from backend.db.schema import schema_migrations
 
 
 @pytest.fixture
@@ -301,3 +304,20 @@ def test_audit_log_records_refusals_and_is_scoped(sqlite_server: LiveServer) -> 
     # the province covers commune X: it reads the same rows about officer a as commune X's supervisor
     by_commune = [e["id"] for e in _audit(api, sx, officer_id=w.officer_a)]
     assert [e["id"] for e in _audit(api, province, officer_id=w.officer_a)] == by_commune
+
+
+def test_migration_6_adds_the_account_tables_to_an_older_database(server: LiveServer) -> None:
+    """A database migrated before issue 9 gets sessions, refresh tokens, devices, throttle, audit."""
+    tables = ["audit_log", "auth_refresh_tokens", "auth_sessions", "auth_devices", "auth_throttle"]
+    with server.engine.begin() as conn:
+        for table in tables:
+            conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(schema_migrations.delete().where(schema_migrations.c.version == 6))
+    assert migrate(server.engine) == [6]
+    with server.engine.connect() as conn:
+        insp = inspect(conn)
+        assert set(tables) <= set(insp.get_table_names())
+        assert "ix_audit_log_officer" in {i["name"] for i in insp.get_indexes("audit_log")}
+    assert migrate(server.engine) == []
+    builders.world(server.engine)
+    assert login(server.api, "can_bo_a").status_code == 200
