@@ -59,7 +59,7 @@ log = logging.getLogger("doorstep.audit")
 
 async def _audit_refusal(request: Request, exc: ApiError) -> None:
     """Every 401/403/423/429 goes to the audit log with who, from where and which route."""
-    if exc.status not in audit.REFUSAL_STATUSES:
+    if exc.status not in audit.REFUSAL_STATUSES or exc.code in audit.ROUTINE_CODES:
         return
     client = audit.ClientInfo(address=request.client.host if request.client else None,
                               method=request.method, path=request.url.path)

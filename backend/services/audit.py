@@ -14,6 +14,9 @@ from . import clock
 from .access import unit_scope
 
 REFUSAL_STATUSES = frozenset({401, 403, 423, 429})
+# an access token past its 15 minutes is the protocol, not an incident: the phone refreshes at once
+# (and the refresh is logged); logging each would add a row per phone every quarter hour
+ROUTINE_CODES = frozenset({"token_expired"})
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ def test_access_token_expires_and_refresh_rotates(server: LiveServer, clock: Mov
     clock.advance(minutes=15, seconds=1)
     r = httpx.get(f"{api}/me", headers=bearer(t1["access_token"]))
     assert r.status_code == 401 and r.json()["code"] == "token_expired"
+    with server.engine.connect() as conn:  # routine, not an incident: no audit row
+        assert conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE code = 'token_expired'")).scalar() == 0
     t2 = httpx.post(f"{api}/auth/refresh", json={"refresh_token": t1["refresh_token"]}).json()
     assert t2["refresh_token"] != t1["refresh_token"] and t2["device_id"] == "phone-a1"
     assert httpx.get(f"{api}/me", headers=bearer(t2["access_token"])).json()["username"] == "can_bo_a"
