@@ -390,6 +390,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sup_revoke": ("Thu hồi", "Revoke"),
     "sup_revoked": ("Đã thu hồi thiết bị {device}.", "Device {device} revoked."),
     "sup_no_devices": ("Chưa đăng nhập trên thiết bị nào.", "No devices yet."),
+    "sup_disable": ("Vô hiệu hóa tài khoản", "Disable the account"),
+    "sup_disable_confirm": (
+        "Vô hiệu hóa tài khoản của {name}? Mọi phiên đăng nhập kết thúc ngay; cán bộ không đăng nhập "
+        "được cho đến khi được kích hoạt lại.",
+        "Disable {name}'s account? Every session ends now; they cannot sign in until enabled again.",
+    ),
+    "sup_disabled": ("Tài khoản đã bị vô hiệu hóa.", "The account is disabled."),
+    "sup_enable": ("Kích hoạt lại tài khoản", "Enable the account"),
+    "sup_enabled": ("Đã kích hoạt lại tài khoản.", "The account is enabled again."),
     "sup_day_distance": ("Quãng đường: {km}", "Distance: {km}"),
     "sup_day_points": ("Điểm GPS: {n}", "GPS points: {n}"),
     "sup_day_span": ("Từ {start} đến {end}", "From {start} to {end}"),

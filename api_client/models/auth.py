@@ -60,12 +60,13 @@ class DevicePublic(PublicModel):
 
 
 class LockoutPublic(PublicModel):
-    """An account's login throttle state."""
+    """An account's login state: locked out after wrong passwords (until when), and enabled or not."""
 
     officer_id: int
     locked: bool
     locked_until: str | None = None
     failures: int = 0
+    active: bool = True  # False: a supervisor disabled the account
 
 
 class AuditEntry(PublicModel):

@@ -179,7 +179,8 @@ def lockout(engine: Engine, supervisor: OfficerPublic, officer_id: int) -> Locko
         row = managed_officer(conn, supervisor, officer_id)
         failures, until = throttle.state(conn, throttle.account_key(row["username"]), clock.now_utc())
     return LockoutPublic(officer_id=officer_id, locked=until is not None,
-                         locked_until=clock.iso(until) if until else None, failures=failures)
+                         locked_until=clock.iso(until) if until else None, failures=failures,
+                         active=bool(row["active"]))
 
 
 def lift_lockout(engine: Engine, supervisor: OfficerPublic, officer_id: int,
@@ -190,7 +191,7 @@ def lift_lockout(engine: Engine, supervisor: OfficerPublic, officer_id: int,
         was = throttle.reset(conn, throttle.account_key(row["username"]), clock.now_utc())
         audit.record(conn, "lockout_lifted", client, officer_id=supervisor.id, target_officer_id=officer_id,
                      status=200, detail="was locked" if was else "was not locked")
-    return LockoutPublic(officer_id=officer_id, locked=False)
+    return LockoutPublic(officer_id=officer_id, locked=False, active=bool(row["active"]))
 
 
 def set_active(engine: Engine, supervisor: OfficerPublic, officer_id: int, active: bool,

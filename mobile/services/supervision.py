@@ -22,6 +22,7 @@ from api_client.models import (
     IndicatorReport,
     LockoutPublic,
     OfficerDay,
+    OfficerPublic,
     OfficerTrack,
     Role,
     SuggestedAssignee,
@@ -232,6 +233,11 @@ class SupervisionService(OnlineService):
     async def unlock(self, officer_id: int) -> LockoutPublic:
         """Lift the officer's login lockout now."""
         return await self._call(lambda api: api.unlock_officer(officer_id))
+
+    async def set_active(self, officer_id: int, active: bool) -> OfficerPublic:
+        """Enable or disable the officer's account (disabling ends every session at once)."""
+        return await self._call(
+            lambda api: api.enable_officer(officer_id) if active else api.disable_officer(officer_id))
 
     async def revoke_device(self, officer_id: int, device_id: str) -> DevicePublic:
         """Revoke one of the officer's phones: its session ends, its next sync is refused."""

@@ -11,6 +11,7 @@ from mobile.services.supervision import TRACK_FORMATS, OfficerAccount, Supervisi
 from mobile.ui.context import ViewContext
 from mobile.ui.route import STATUS_COLORS
 from mobile.ui.supervisor.common import (
+    confirm_dialog,
     download_control,
     duration_text,
     export_buttons,
@@ -100,7 +101,42 @@ class OfficerDayView:
                                spacing=8))
         if not account.devices:
             rows.append(ft.Text(t("sup_no_devices"), color=MUTED))
+        if lock.active:
+            rows.append(ft.Row([ft.OutlinedButton(t("sup_disable"), icon=ft.Icons.PERSON_OFF,
+                                                  on_click=self._ask_disable, key="disable-officer")]))
+        else:
+            rows.append(ft.Row([
+                ft.Text(t("sup_disabled"), color=DANGER, weight=ft.FontWeight.BOLD),
+                ft.FilledButton(t("sup_enable"), icon=ft.Icons.PERSON, data=True, on_click=self._set_active,
+                                key="enable-officer"),
+            ], wrap=True, spacing=8))
         return rows
+
+    def _ask_disable(self, e: ft.Event) -> None:
+        t = self.ctx.t
+        officer = self.svc.state.officer(self.officer_id)
+        name = officer.full_name if officer else f"#{self.officer_id}"
+
+        async def confirmed(ev: ft.Event) -> None:
+            self.ctx.page.pop_dialog()
+            await self._change_active(False)
+
+        self.ctx.page.show_dialog(confirm_dialog(
+            self.ctx.page, t("sup_disable"), [ft.Text(t("sup_disable_confirm", name=name))], t("cancel"),
+            "disable-cancel", 420, ok_label=t("sup_disable"), on_ok=confirmed, ok_key="disable-confirm"))
+
+    async def _set_active(self, e: ft.Event) -> None:
+        await self._change_active(bool(e.control.data))
+
+    async def _change_active(self, active: bool) -> None:
+        t = self.ctx.t
+        try:
+            await self.svc.set_active(self.officer_id, active)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._say(failure_text(t, exc), True)
+        else:
+            self._say(t("sup_enabled" if active else "sup_disabled"), False)
+        await self._load_account()
 
     async def _unlock(self, e: ft.Event) -> None:
         try:

@@ -45,3 +45,28 @@ async def test_lockout_message_and_supervisor_lifts_it(tmp_path, seeded_server):
     report = await shell(h).services.sync.sync_now()
     assert report is not None and report.auth_required and "thu hồi" in report.auth_error
     assert shell(h).services.sync.state.last_error and "thu hồi" in shell(h).services.sync.state.last_error
+
+
+async def test_supervisor_disables_and_enables_an_officer(tmp_path, seeded_server):
+    h = await start_app(seeded_server.url, tmp_path / "officer")
+    await login(h, OFFICER, PASSWORD, wait_sync=True)
+    api = sup_api(seeded_server.url)
+    officer_id = next(o.id for o in api.list_officers() if o.username == OFFICER)
+    sup = await start_supervisor(seeded_server.url, tmp_path / "sup")
+    await click_key(sup, f"day-{officer_id}")
+    await wait_until(sup, lambda: by_key(sup, "disable-officer") is not None, what="disable button")
+    await click_key(sup, "disable-officer")
+    await wait_until(sup, lambda: by_key(sup, "disable-confirm") is not None, what="confirmation")
+    assert any("Mọi phiên đăng nhập kết thúc ngay" in t for t in sup.texts())
+    await click_key(sup, "disable-confirm")
+    await wait_until(sup, lambda: by_key(sup, "enable-officer") is not None, what="disabled")
+    assert not api.officer_lockout(officer_id).active
+    # the officer's phone is refused at its next sync, saying why
+    report = await shell(h).services.sync.sync_now()
+    assert report is not None and report.auth_required and "vô hiệu hóa" in report.auth_error
+    await click_key(sup, "enable-officer")
+    await wait_until(sup, lambda: any("Đã kích hoạt lại tài khoản." in t for t in sup.texts()),
+                     what="enabled")
+    assert api.officer_lockout(officer_id).active
+    disabled = api.audit_log(officer_id=officer_id, event="officer_disabled")
+    assert [e.target_officer_id for e in disabled] == [officer_id]
