@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--unit", nargs="*", default=[], metavar="CODE", help="unit codes the officer covers")
     user.add_argument("--phone", default=None)
 
+    unlock = sub.add_parser("unlock", parents=[db],
+                            help="lift a login lockout (when no supervisor above the account can)")
+    unlock.add_argument("--username", required=True)
+
     app = sub.add_parser("app", help="run only the web app against a remote backend")
     app.add_argument("--backend-url", required=True, help="e.g. https://doorstep.example.vn")
     _server_options(app, port=8550)
@@ -219,6 +223,24 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """`doorstep unlock`: the server operator lifts an account's lockout (recorded in the audit log)."""
+    from .services import audit, clock, throttle
+
+    engine = _prepared_engine(_settings(args, web_ui=False))
+    with engine.begin() as conn:
+        officer_id = conn.execute(select(officers.c.id).where(officers.c.username == args.username)).scalar()
+        if officer_id is None:
+            raise CliError(f"Không có tài khoản '{args.username}'", 1)
+        was = throttle.reset(conn, throttle.account_key(args.username), clock.now_utc())
+        audit.record(conn, "lockout_lifted", audit.ClientInfo(method="CLI", path="doorstep unlock"),
+                     target_officer_id=officer_id, username=args.username,
+                     detail="was locked" if was else "was not locked")
+    print(f"Đã mở khóa đăng nhập cho '{args.username}'." if was
+          else f"Tài khoản '{args.username}' không bị khóa.")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """`doorstep app`: only the Flet web UI, talking to a backend elsewhere."""
     from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
@@ -243,7 +265,7 @@ def cmd_notices(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"serve": cmd_serve, "seed": cmd_seed, "demo": cmd_demo, "import": cmd_import,
-            "create-user": cmd_create_user, "app": cmd_app, "notices": cmd_notices}
+            "create-user": cmd_create_user, "app": cmd_app, "notices": cmd_notices, "unlock": cmd_unlock}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

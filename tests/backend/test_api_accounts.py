@@ -323,3 +323,23 @@ def test_migration_6_adds_the_account_tables_to_an_older_database(server: LiveSe
     assert migrate(server.engine) == []
     builders.world(server.engine)
     assert login(server.api, "can_bo_a").status_code == 200
+
+
+def test_the_operator_lifts_a_lockout_from_the_command_line(sqlite_server: LiveServer,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.cli import main
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # the CLI must open the server's SQLite file
+    w = builders.world(sqlite_server.engine)
+    for _ in range(5):
+        login(sqlite_server.api, "can_bo_a", "sai")
+    assert login(sqlite_server.api, "can_bo_a").status_code == 423
+    where = ["--data-dir", str(sqlite_server.settings.data_dir)]
+    assert main(["unlock", "--username", "can_bo_a", *where]) == 0
+    assert "Đã mở khóa đăng nhập cho 'can_bo_a'." in capsys.readouterr().out
+    assert login(sqlite_server.api, "can_bo_a").status_code == 200
+    assert main(["unlock", "--username", "khong_co_ai", *where]) == 1
+    sx = login(sqlite_server.api, "giam_sat_x").json()["access_token"]
+    lifted = _audit(sqlite_server.api, sx, event="lockout_lifted")
+    assert [(e["target_officer_id"], e["method"]) for e in lifted] == [(w.officer_a, "CLI")]
