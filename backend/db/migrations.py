@@ -140,7 +140,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
-    (6, "issue 9 accounts: sessions, refresh tokens, devices, login throttling, audit log", _accounts),
+    # 9, not 6: main took 6-8 meanwhile (notice leases, locations, lookup tokens)
+    (9, "issue 9 accounts: sessions, refresh tokens, devices, login throttling, audit log", _accounts),
 ]
 
 

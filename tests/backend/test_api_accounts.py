@@ -19,7 +19,7 @@ from backend.db.schema import schema_migrations
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
+def server_clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
     """The server's clock, pinned at 08:00 Vietnam time on 2026-11-26."""
     return pin_clock(monkeypatch)
 
@@ -31,7 +31,7 @@ def _audit(api: str, token: str, **params: object) -> list[dict]:
 
 
 def test_five_wrong_passwords_lock_the_account_until_the_time_it_says(
-        server: LiveServer, clock: MovableClock) -> None:
+        server: LiveServer, server_clock: MovableClock) -> None:
     w = builders.world(server.engine)
     api = server.api
     for _ in range(4):
@@ -48,16 +48,16 @@ def test_five_wrong_passwords_lock_the_account_until_the_time_it_says(
     assert body["locked_until"].startswith("2026-11-26T01:05:00")
     # while locked even the right password is refused, without being checked
     assert login(api, "can_bo_a").status_code == 423
-    clock.advance(minutes=4, seconds=59)
+    server_clock.advance(minutes=4, seconds=59)
     assert login(api, "can_bo_a").status_code == 423
-    clock.advance(seconds=2)
+    server_clock.advance(seconds=2)
     assert login(api, "can_bo_a").status_code == 200
     # a success resets the count; the next lockout after 5 new failures lasts 5 minutes again...
     for _ in range(5):
         r = login(api, "can_bo_a", "sai")
     assert r.status_code == 423 and r.json()["retry_after"] == 300
     # ...but a repeat offence without a success in between doubles it
-    clock.advance(minutes=6)
+    server_clock.advance(minutes=6)
     for _ in range(5):
         r = login(api, "can_bo_a", "sai")
     assert r.status_code == 423 and r.json()["retry_after"] == 600
@@ -74,7 +74,8 @@ def test_five_wrong_passwords_lock_the_account_until_the_time_it_says(
     assert events.count("login_ok") == 1
 
 
-def test_supervisor_of_the_unit_lifts_a_lockout(sqlite_server: LiveServer, clock: MovableClock) -> None:
+def test_supervisor_of_the_unit_lifts_a_lockout(sqlite_server: LiveServer,
+                                                server_clock: MovableClock) -> None:
     w = builders.world(sqlite_server.engine)
     api = sqlite_server.api
     for _ in range(5):
@@ -104,7 +105,7 @@ def test_supervisor_of_the_unit_lifts_a_lockout(sqlite_server: LiveServer, clock
 
 
 def test_many_failures_from_one_address_are_refused_with_429(
-        live_server: Callable[[Settings], LiveServer], tmp_path: Path, clock: MovableClock) -> None:
+        live_server: Callable[[Settings], LiveServer], tmp_path: Path, server_clock: MovableClock) -> None:
     srv = live_server(make_settings(tmp_path, None, address_max_failures=3, address_window_minutes=10))
     builders.world(srv.engine)
     names = ["can_bo_a", "can_bo_b", "buu_ta"]
@@ -116,7 +117,7 @@ def test_many_failures_from_one_address_are_refused_with_429(
     # the address is blocked even for a right password; other addresses are not
     assert login(srv.api, "giam_sat_x", address="203.0.113.9").status_code == 429
     assert login(srv.api, "giam_sat_x", address="198.51.100.4").status_code == 200
-    clock.advance(minutes=10, seconds=1)
+    server_clock.advance(minutes=10, seconds=1)
     assert login(srv.api, "giam_sat_x", address="203.0.113.9").status_code == 200
     # the server's own address (its mounted web UI signs every tab in from there) is not blocked:
     # the per-account limit still holds for each account
@@ -125,7 +126,7 @@ def test_many_failures_from_one_address_are_refused_with_429(
     assert login(srv.api, "giam_sat_x").status_code == 200
 
 
-def test_access_token_expires_and_refresh_rotates(server: LiveServer, clock: MovableClock) -> None:
+def test_access_token_expires_and_refresh_rotates(server: LiveServer, server_clock: MovableClock) -> None:
     builders.world(server.engine)
     api = server.api
     first = login(api, "can_bo_a", device_id="phone-a1")
@@ -135,7 +136,7 @@ def test_access_token_expires_and_refresh_rotates(server: LiveServer, clock: Mov
     assert t1["expires_at"].startswith("2026-11-26T01:15:00")
     assert t1["refresh_expires_at"].startswith("2026-12-10T01:00:00")
     assert httpx.get(f"{api}/me", headers=bearer(t1["access_token"])).status_code == 200
-    clock.advance(minutes=15, seconds=1)
+    server_clock.advance(minutes=15, seconds=1)
     r = httpx.get(f"{api}/me", headers=bearer(t1["access_token"]))
     assert r.status_code == 401 and r.json()["code"] == "token_expired"
     with server.engine.connect() as conn:  # routine, not an incident: no audit row
@@ -145,7 +146,7 @@ def test_access_token_expires_and_refresh_rotates(server: LiveServer, clock: Mov
     assert httpx.get(f"{api}/me", headers=bearer(t2["access_token"])).json()["username"] == "can_bo_a"
     # the spent refresh token, presented after the grace period: someone holds a copy, so the
     # whole session ends (the thief's and the phone's tokens alike)
-    clock.advance(minutes=1)
+    server_clock.advance(minutes=1)
     r = httpx.post(f"{api}/auth/refresh", json={"refresh_token": t1["refresh_token"]})
     assert r.status_code == 401 and r.json()["code"] == "refresh_reused"
     assert "đăng nhập lại" in r.json()["detail"]
@@ -156,22 +157,22 @@ def test_access_token_expires_and_refresh_rotates(server: LiveServer, clock: Mov
         "refresh_invalid"
     # a refresh token expires with its session (14 days without any refresh)
     t3 = login(api, "can_bo_a", device_id="phone-a1").json()
-    clock.advance(days=14, seconds=1)
+    server_clock.advance(days=14, seconds=1)
     r = httpx.post(f"{api}/auth/refresh", json={"refresh_token": t3["refresh_token"]})
     assert r.status_code == 401 and r.json()["code"] == "refresh_expired"
 
 
 def test_a_refresh_whose_answer_was_lost_may_be_repeated_at_once(
-        sqlite_server: LiveServer, clock: MovableClock) -> None:
+        sqlite_server: LiveServer, server_clock: MovableClock) -> None:
     builders.world(sqlite_server.engine)
     api = sqlite_server.api
     t1 = login(api, "can_bo_a", device_id="phone-a1").json()
     lost = httpx.post(f"{api}/auth/refresh", json={"refresh_token": t1["refresh_token"]}).json()
-    clock.advance(seconds=10)
+    server_clock.advance(seconds=10)
     again = httpx.post(f"{api}/auth/refresh", json={"refresh_token": t1["refresh_token"]})
     assert again.status_code == 200, again.text
     # the answer that never arrived is now spent: presenting it later is a reuse
-    clock.advance(seconds=60)
+    server_clock.advance(seconds=60)
     r = httpx.post(f"{api}/auth/refresh", json={"refresh_token": lost["refresh_token"]})
     assert r.status_code == 401 and r.json()["code"] == "refresh_reused"
 
@@ -242,11 +243,11 @@ def test_disabling_an_officer_ends_their_sessions(sqlite_server: LiveServer) -> 
 
 
 def test_supervisor_lists_and_revokes_an_officers_device(sqlite_server: LiveServer,
-                                                        clock: MovableClock) -> None:
+                                                        server_clock: MovableClock) -> None:
     w = builders.world(sqlite_server.engine)
     api = sqlite_server.api
     lost = login(api, "can_bo_a", device_id="phone-lost", address="10.20.30.40").json()
-    clock.advance(hours=1)
+    server_clock.advance(hours=1)
     kept = login(api, "can_bo_a", device_id="phone-new", address="10.20.30.41").json()
     sx = login(api, "giam_sat_x").json()["access_token"]
     listed = httpx.get(f"{api}/officers/{w.officer_a}/devices", headers=bearer(sx)).json()
@@ -308,14 +309,14 @@ def test_audit_log_records_refusals_and_is_scoped(sqlite_server: LiveServer) -> 
     assert [e["id"] for e in _audit(api, province, officer_id=w.officer_a)] == by_commune
 
 
-def test_migration_6_adds_the_account_tables_to_an_older_database(server: LiveServer) -> None:
+def test_migration_9_adds_the_account_tables_to_an_older_database(server: LiveServer) -> None:
     """A database migrated before issue 9 gets sessions, refresh tokens, devices, throttle, audit."""
     tables = ["audit_log", "auth_refresh_tokens", "auth_sessions", "auth_devices", "auth_throttle"]
     with server.engine.begin() as conn:
         for table in tables:
             conn.execute(text(f"DROP TABLE {table}"))
-        conn.execute(schema_migrations.delete().where(schema_migrations.c.version == 6))
-    assert migrate(server.engine) == [6]
+        conn.execute(schema_migrations.delete().where(schema_migrations.c.version == 9))
+    assert migrate(server.engine) == [9]
     with server.engine.connect() as conn:
         insp = inspect(conn)
         assert set(tables) <= set(insp.get_table_names())

@@ -26,7 +26,7 @@ NO_RETRY = RetryPolicy.none()
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
+def server_clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
     """The server's clock, pinned (access tokens live 15 minutes of it)."""
     return pin_clock(monkeypatch)
 
@@ -44,7 +44,7 @@ def _supervisor(server: Any) -> Client:
 
 
 def test_sync_renews_expired_access_tokens_for_days(sqlite_server: Any, tmp_path: Path,
-                                                    clock: MovableClock) -> None:
+                                                    server_clock: MovableClock) -> None:
     w = builders.world(sqlite_server.engine)
     db = _phone(sqlite_server, tmp_path)
     first = store.load_session(db)
@@ -54,8 +54,8 @@ def test_sync_renews_expired_access_tokens_for_days(sqlite_server: Any, tmp_path
     tokens_seen = {first.refresh_token}
     for day in range(1, 4):
         # the phone works offline all day, then syncs: its access token died hours ago
-        clock.advance(hours=23, minutes=50)
-        assert store.load_session(db).is_expired(clock.now) is False  # type: ignore[union-attr]
+        server_clock.advance(hours=23, minutes=50)
+        assert store.load_session(db).is_expired(server_clock.now) is False  # type: ignore[union-attr]
         event_id = store.record_action(db, en_route(w.visits["pickup_a"])) if day == 1 else None
         sup = _supervisor(sqlite_server)
         new_visit = sup.create_visit({"kind": "pickup", "dossier_id": w.dossiers["pickup_b"],
@@ -85,18 +85,18 @@ def test_sync_renews_expired_access_tokens_for_days(sqlite_server: Any, tmp_path
 
 
 def test_two_clients_of_one_phone_do_not_spend_the_refresh_token_twice(
-        sqlite_server: Any, tmp_path: Path, clock: MovableClock) -> None:
+        sqlite_server: Any, tmp_path: Path, server_clock: MovableClock) -> None:
     w = builders.world(sqlite_server.engine)
     db = _phone(sqlite_server, tmp_path)
     make = session_client_factory(db, retry=NO_RETRY)
     sync_client, screen_client = make(), make()  # both hold the same tokens
-    clock.advance(minutes=20)
+    server_clock.advance(minutes=20)
     assert sync_client.get_visit(w.visits["pickup_a"]).id == w.visits["pickup_a"]  # renews
     # the screen's client still holds the spent refresh token: it takes the stored pair instead
-    clock.advance(minutes=5)
+    server_clock.advance(minutes=5)
     assert screen_client.get_visit(w.visits["pickup_a"]).id == w.visits["pickup_a"]
     assert screen_client.token == sync_client.token
-    clock.advance(minutes=20)
+    server_clock.advance(minutes=20)
     assert screen_client.list_visits().total == 3  # renews again: the session is alive
     sync_client.close()
     screen_client.close()
@@ -105,11 +105,12 @@ def test_two_clients_of_one_phone_do_not_spend_the_refresh_token_twice(
     sup.close()
 
 
-def test_a_client_without_a_refresh_token_gets_the_401(sqlite_server: Any, clock: MovableClock) -> None:
+def test_a_client_without_a_refresh_token_gets_the_401(sqlite_server: Any,
+                                                      server_clock: MovableClock) -> None:
     builders.world(sqlite_server.engine)
     token = httpx.post(f"{sqlite_server.api}/auth/login",
                        json={"username": "can_bo_a", "password": builders.PASSWORD}).json()
-    clock.advance(minutes=16)
+    server_clock.advance(minutes=16)
     from api_client import AuthenticationError
 
     with Client(sqlite_server.url, token["access_token"], retry=NO_RETRY) as api:
@@ -119,12 +120,12 @@ def test_a_client_without_a_refresh_token_gets_the_401(sqlite_server: Any, clock
 
 
 def test_logout_on_the_phone_ends_the_session_on_the_server(sqlite_server: Any, tmp_path: Path,
-                                                            clock: MovableClock) -> None:
+                                                            server_clock: MovableClock) -> None:
     builders.world(sqlite_server.engine)
     db = _phone(sqlite_server, tmp_path)
     s = store.load_session(db)
     assert s is not None
-    clock.advance(minutes=30)  # the access token has expired: the logout renews it first
+    server_clock.advance(minutes=30)  # the access token has expired: the logout renews it first
     thread = AuthService(db, sqlite_server.url).logout()
     assert thread is not None
     thread.join(timeout=20)
