@@ -9,6 +9,7 @@ from .errors import (
     AuthenticationError,
     ConflictError,
     DoorstepError,
+    LockedError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -17,6 +18,7 @@ from .errors import (
     ValidationError,
 )
 from .retry import RetryPolicy
+from .tokens import TokenStore
 
 __all__ = [
     "APIConnectionError",
@@ -26,6 +28,7 @@ __all__ = [
     "Client",
     "ConflictError",
     "DoorstepError",
+    "LockedError",
     "NotFoundError",
     "Page",
     "PayloadTooLargeError",
@@ -33,6 +36,7 @@ __all__ = [
     "RateLimitError",
     "RetryPolicy",
     "ServerError",
+    "TokenStore",
     "ValidationError",
     "errors",
     "models",

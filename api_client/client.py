@@ -5,7 +5,7 @@ pydantic models of `api_client.models`; error statuses raise the typed errors of
 `api_client.errors` with the server's `detail` message.
 
     with Client("http://127.0.0.1:8000") as api:
-        api.login("officer1", "secret")          # stores the token on the client
+        api.login("officer1", "secret")          # stores the tokens on the client
         visits = api.list_visits(date="2026-11-26")
         api.upload_blob(photo_bytes)             # resumable, chunked
         results = api.push([event]).results
@@ -24,15 +24,19 @@ from pydantic import BaseModel, TypeAdapter
 
 from .errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ConflictError,
     error_from_response,
 )
 from .models import (
+    AuditEntry,
     BlobStatus,
     CataloguePublic,
     CitizenPublic,
+    DevicePublic,
     DossierPublic,
+    LockoutPublic,
     OfficerPublic,
     PullResponse,
     PushResponse,
@@ -55,6 +59,7 @@ from .models.supervision import (
 from .models.sync import MAX_BATCH
 from .models.tracks import TrackPushResult
 from .retry import RetryPolicy, parse_retry_after
+from .tokens import TokenStore
 
 API_PREFIX = "/api/v1"
 GZIP_THRESHOLD = 1024  # bytes: below this gzip costs more than it saves
@@ -103,8 +108,13 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        refresh_token: str | None = None,
+        device_id: str | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
-        """`http_client`: an existing httpx.Client to send through (for example one bound to an
+        """`refresh_token` lets the client renew an expired access token by itself (once per
+        request); `token_store` persists what a renewal returns (the phone's session row).
+        `http_client`: an existing httpx.Client to send through (for example one bound to an
         ASGI app in tests); its base URL and transport are used as they are, and the caller
         closes it."""
         base = base_url.rstrip("/")
@@ -112,6 +122,9 @@ class Client:
         self._prefix = "" if base.endswith(API_PREFIX) else API_PREFIX
         self.base_url = base
         self.token = token
+        self.refresh_token = refresh_token
+        self.device_id = device_id
+        self.token_store = token_store
         self.retry = retry or RetryPolicy()
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
@@ -164,6 +177,7 @@ class Client:
         url = self._prefix + path
         query = _clean(params or {})
         attempt = 0
+        renewed = path in ("/auth/login", "/auth/refresh")  # these never renew themselves
         while True:
             attempt += 1
             try:
@@ -175,12 +189,54 @@ class Client:
                 raise self._connection_error(exc) from exc
             if response.is_success:
                 return response
+            if response.status_code == 401 and not renewed and self._expired(response):
+                renewed = True
+                if self._renew(hdrs.get("Authorization", "")[len("Bearer "):]):
+                    hdrs = self._headers(headers) | {k: v for k, v in hdrs.items()
+                                                     if k in ("Content-Type", "Content-Encoding")}
+                    continue
             if self.retry.should_retry(attempt=attempt, method=method, path=path,
                                        status_code=response.status_code):
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 self.retry.sleep(self.retry.delay(attempt, wait))
                 continue
             raise error_from_response(response)
+
+    @staticmethod
+    def _expired(response: httpx.Response) -> bool:
+        """A 401 because the access token is past its short lifetime (a refresh fixes that)."""
+        try:
+            return bool(response.json().get("code") == "token_expired")
+        except (ValueError, AttributeError):
+            return False
+
+    def _renew(self, used_access: str) -> bool:
+        """Get a live access token after a `token_expired`; False when there is no way to.
+
+        Under the store's lock: if another client of this device already refreshed, take its
+        tokens instead of spending ours a second time.
+        """
+        store = self.token_store
+        lock = store.lock if store is not None else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            if store is not None:
+                access, refresh = store.load()
+                if access and access != used_access:
+                    self.token, self.refresh_token = access, refresh
+                    return True
+                self.refresh_token = refresh or self.refresh_token
+            if not self.refresh_token:
+                return False
+            try:
+                self.refresh()
+            except APIStatusError:
+                return False  # the caller gets the original 401 (log in again)
+            return True
+        finally:
+            if lock is not None:
+                lock.release()
 
     @staticmethod
     def _connection_error(exc: httpx.TransportError) -> APIConnectionError:
@@ -218,12 +274,45 @@ class Client:
         data: dict[str, Any] = self.request("GET", "/health").json()
         return data
 
-    def login(self, username: str, password: str) -> TokenPublic:
-        """`POST /auth/login`; stores the token on the client for later calls."""
-        response = self.request("POST", "/auth/login",
-                                json_body={"username": username, "password": password})
-        token = TokenPublic.model_validate(response.json())
+    def login(self, username: str, password: str, device_id: str | None = None) -> TokenPublic:
+        """`POST /auth/login`; stores the access and refresh tokens on the client for later calls.
+
+        A wrong password is an AuthenticationError; a locked account a LockedError (423) and too
+        many failures from this address a RateLimitError (429), both saying when to retry."""
+        body: dict[str, Any] = {"username": username, "password": password}
+        if device_id or self.device_id:
+            body["device_id"] = device_id or self.device_id
+        token = TokenPublic.model_validate(self.request("POST", "/auth/login", json_body=body).json())
+        self._adopt(token)
+        return token
+
+    def _adopt(self, token: TokenPublic) -> None:
         self.token = token.access_token
+        self.refresh_token = token.refresh_token or self.refresh_token
+        self.device_id = token.device_id or self.device_id
+
+    def refresh(self) -> TokenPublic:
+        """`POST /auth/refresh`: trade the refresh token for a new pair (saved to the token store)."""
+        if not self.refresh_token:
+            raise ValueError("no refresh token")
+        token = self._send("POST", "/auth/refresh", TokenPublic, {"refresh_token": self.refresh_token})
+        self._adopt(token)
+        if self.token_store is not None:
+            self.token_store.save(token)
+        return token
+
+    def logout(self) -> None:
+        """`POST /auth/logout`: end this session on the server (its tokens stop working)."""
+        self.request("POST", "/auth/logout")
+        self.token = self.refresh_token = None
+
+    def change_password(self, current_password: str, new_password: str) -> TokenPublic:
+        """`POST /auth/password`: every other session ends; this client gets (and stores) a new pair."""
+        token = self._send("POST", "/auth/password", TokenPublic,
+                           {"current_password": current_password, "new_password": new_password})
+        self._adopt(token)
+        if self.token_store is not None:
+            self.token_store.save(token)
         return token
 
     def me(self) -> OfficerPublic:
@@ -294,6 +383,38 @@ class Client:
     def create_officer(self, body: BaseModel | Mapping[str, Any]) -> OfficerPublic:
         """`POST /officers` (supervisor) with an `OfficerCreate`."""
         return self._send("POST", "/officers", OfficerPublic, _dump(body))
+
+    # -- account security (issue 9): supervisors, within their units ----------------------
+
+    def officer_lockout(self, officer_id: int) -> LockoutPublic:
+        """`GET /officers/{id}/lockout`: locked after wrong passwords, and until when."""
+        return self._get(f"/officers/{int(officer_id)}/lockout", LockoutPublic)
+
+    def unlock_officer(self, officer_id: int) -> LockoutPublic:
+        """`POST /officers/{id}/unlock`: lift the lockout now."""
+        return self._send("POST", f"/officers/{int(officer_id)}/unlock", LockoutPublic)
+
+    def disable_officer(self, officer_id: int) -> OfficerPublic:
+        """`POST /officers/{id}/disable`: the account stops working and its sessions end."""
+        return self._send("POST", f"/officers/{int(officer_id)}/disable", OfficerPublic)
+
+    def enable_officer(self, officer_id: int) -> OfficerPublic:
+        """`POST /officers/{id}/enable`."""
+        return self._send("POST", f"/officers/{int(officer_id)}/enable", OfficerPublic)
+
+    def officer_devices(self, officer_id: int) -> list[DevicePublic]:
+        """`GET /officers/{id}/devices`: device id, last seen, last address, live sessions."""
+        return list(self._list(f"/officers/{int(officer_id)}/devices", DevicePublic))
+
+    def revoke_device(self, officer_id: int, device_id: str) -> DevicePublic:
+        """`POST /officers/{id}/devices/{device_id}/revoke`: its tokens die, its next sync is refused."""
+        return self._send("POST", f"/officers/{int(officer_id)}/devices/{device_id}/revoke", DevicePublic)
+
+    def audit_log(self, *, officer_id: int | None = None, event: str | None = None, page: int | None = None,
+                  page_size: int | None = None) -> Page[AuditEntry]:
+        """`GET /audit`: security events about officers of the caller's units, newest first."""
+        return self._list("/audit", AuditEntry, officer_id=officer_id, event=event, page=page,
+                          page_size=page_size)
 
     # -- sync ---------------------------------------------------------------------------
 

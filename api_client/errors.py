@@ -10,6 +10,7 @@
         ├── ConflictError             409  illegal move, wrong blob offset, ...
         ├── PayloadTooLargeError      413  blob above the server's cap
         ├── ValidationError           422  invalid body or parameters
+        ├── LockedError               423  account locked after wrong passwords (see Retry-After)
         ├── RateLimitError            429  slow down (see Retry-After)
         └── ServerError               5xx  the server failed
 
@@ -89,6 +90,10 @@ class ValidationError(APIStatusError):
         return []
 
 
+class LockedError(APIStatusError):
+    """423: the account is locked after repeated wrong passwords; `detail` says until when."""
+
+
 class RateLimitError(APIStatusError):
     """429: too many requests."""
 
@@ -104,6 +109,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     413: PayloadTooLargeError,
     422: ValidationError,
+    423: LockedError,
     429: RateLimitError,
 }
 
@@ -145,6 +151,7 @@ __all__ = [
     "AuthenticationError",
     "ConflictError",
     "DoorstepError",
+    "LockedError",
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",

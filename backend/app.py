@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import logging
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from flet.fastapi import FastAPI as FletFastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api_client.domain.clock import Clock, using_clock
@@ -17,6 +19,7 @@ from .db.migrations import migrate
 from .errors import ApiError, GzipRequestMiddleware, install_error_handlers
 from .notify.worker import NoticeWorker
 from .routers import (
+    accounts,
     auth,
     blobs,
     catalogue,
@@ -38,6 +41,7 @@ from .routers import (
     visits,
 )
 from .routers.health import app_version
+from .services import audit
 from .services.geocoding import make_geocoder
 from .services.lookup import RateLimiter
 
@@ -51,9 +55,28 @@ def api_router() -> APIRouter:
     # supervision first: its /dossiers/at-risk must win over /dossiers/{dossier_id}
     for module in (health, auth, officers, units, catalogue, supervision, visits, dossiers, citizens, sync,
                    blobs, indicators, exports, tracks,
-                   handovers, notices, notifications, returns):  # issue 4
+                   handovers, notices, notifications, returns,  # issue 4
+                   accounts):  # issue 9
         api.include_router(module.router)
     return api
+
+
+log = logging.getLogger("doorstep.audit")
+
+
+async def _audit_refusal(request: Request, exc: ApiError) -> None:
+    """Every 401/403/423/429 goes to the audit log with who, from where and which route."""
+    if exc.status not in audit.REFUSAL_STATUSES or exc.code in audit.ROUTINE_CODES:
+        return
+    client = audit.ClientInfo(address=request.client.host if request.client else None,
+                              method=request.method, path=request.url.path)
+    try:
+        await run_in_threadpool(audit.record_now, request.app.state.engine, "refused", client,
+                                officer_id=getattr(request.state, "officer_id", None),
+                                device_id=getattr(request.state, "device_id", None),
+                                status=exc.status, code=exc.code)
+    except Exception:  # the refusal must still be answered, even if the log cannot be written
+        log.exception("could not write the audit row of a refusal")
 
 
 async def _api_not_found(rest: str) -> None:
@@ -92,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     # one geocoder per process: its RateLimiter spaces every request this server sends
     app.state.geocoder = make_geocoder(settings)
+    app.state.on_refusal = _audit_refusal
     install_error_handlers(app)
     app.add_middleware(GzipRequestMiddleware)
     app.add_middleware(ClockMiddleware, clock=settings.clock)

@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="seconds a claimed notice stays this dispatcher's (default 120)")
     dispatch.add_argument("--batch", type=int, default=50, help="notices claimed at a time (default 50)")
 
+    unlock = sub.add_parser("unlock", parents=[db],
+                            help="lift a login lockout (when no supervisor above the account can)")
+    unlock.add_argument("--username", required=True)
+
     notices = sub.add_parser("notices", help="notices to citizens (issue 4)")
     notices_sub = notices.add_subparsers(dest="notices_command", required=True)
     send = notices_sub.add_parser("send", parents=[db], help="dispatch queued notices once")
@@ -298,6 +302,24 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """`doorstep unlock`: the server operator lifts an account's lockout (recorded in the audit log)."""
+    from .services import audit, clock, throttle
+
+    engine = _prepared_engine(_settings(args, web_ui=False))
+    with engine.begin() as conn:
+        officer_id = conn.execute(select(officers.c.id).where(officers.c.username == args.username)).scalar()
+        if officer_id is None:
+            raise CliError(f"Không có tài khoản '{args.username}'", 1)
+        was = throttle.reset(conn, throttle.account_key(args.username), clock.now_utc())
+        audit.record(conn, "lockout_lifted", audit.ClientInfo(method="CLI", path="doorstep unlock"),
+                     target_officer_id=officer_id, username=args.username,
+                     detail="was locked" if was else "was not locked")
+    print(f"Đã mở khóa đăng nhập cho '{args.username}'." if was
+          else f"Tài khoản '{args.username}' không bị khóa.")
+    return 0
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     """`doorstep web` (alias `app`): only the Flet web UI, talking to the API over HTTP."""
     from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
@@ -345,7 +367,7 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
 
 COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "seed": cmd_seed, "demo": cmd_demo,
             "import": cmd_import, "create-user": cmd_create_user, "web": cmd_web, "app": cmd_web,
-            "notices": cmd_notices, "dispatch": cmd_dispatch}
+            "notices": cmd_notices, "dispatch": cmd_dispatch, "unlock": cmd_unlock}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

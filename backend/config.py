@@ -59,7 +59,22 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("DOORSTEP_DATA_DIR", "data")))
     database_url: str | None = field(default_factory=lambda: os.environ.get("DATABASE_URL"))
     secret_key: str | None = field(default_factory=lambda: os.environ.get("DOORSTEP_SECRET_KEY"))
-    token_ttl_hours: int = 24 * 7  # a week of offline work on one login
+    # issue 9: short access tokens, long rotating refresh tokens (the phone refreshes when online;
+    # offline it keeps working on its cached data until the refresh token itself expires)
+    access_token_ttl_s: int = 15 * 60
+    refresh_token_ttl_days: int = 14
+    refresh_reuse_grace_s: int = 30  # a retried refresh whose answer was lost is not an attack
+    # login throttling: N consecutive failures lock the account (period doubles per lockout, capped);
+    # an address is blocked after M failures inside a window (same doubling)
+    login_max_failures: int = 5
+    lockout_minutes: int = 5
+    lockout_max_minutes: int = 24 * 60
+    address_max_failures: int = 20
+    address_window_minutes: int = 15
+    # the mounted web UI signs every browser in from the server itself: blocking loopback would let
+    # 20 wrong passwords in one tab lock every tab out (per-account limits still apply to them);
+    # behind a reverse proxy, uvicorn takes the client's address from X-Forwarded-For
+    address_throttle_exempt: tuple[str, ...] = ("127.0.0.1", "::1")
     max_blob_bytes: int = 10 * 1024 * 1024
     web_ui: bool = True  # mount the Flet web UI at "/"
     public_url: str = "http://127.0.0.1:8000"  # how the mounted UI reaches this API

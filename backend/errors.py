@@ -25,9 +25,12 @@ _CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 40
 class ApiError(Exception):
     """An expected failure with an HTTP status, a machine code and a Vietnamese-first message."""
 
-    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
+    def __init__(self, status: int, code: str, detail: str, *, headers: dict[str, str] | None = None,
+                 **extra: Any) -> None:
         super().__init__(detail)
         self.status, self.code, self.detail, self.extra = status, code, detail, extra
+        self.headers = headers
+        self.audited = False  # set once the audit log already holds this refusal
 
 
 def not_found(what: str = "Không tìm thấy (not found)") -> ApiError:
@@ -61,9 +64,13 @@ def summarize(errors: list[dict[str, Any]]) -> str:
     return "Dữ liệu không hợp lệ (invalid input): " + "; ".join(parts) + more
 
 
-async def _api_error(_: Request, exc: Exception) -> JSONResponse:
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(error_body(exc.detail, exc.code, **exc.extra), status_code=exc.status)
+    hook = getattr(request.app.state, "on_refusal", None)
+    if hook is not None and not exc.audited:
+        await hook(request, exc)  # the app's audit log (backend/app.py); must not raise
+    return JSONResponse(error_body(exc.detail, exc.code, **exc.extra), status_code=exc.status,
+                        headers=exc.headers)
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:

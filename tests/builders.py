@@ -8,8 +8,9 @@ Connection inside a transaction (use `with engine.begin() as conn:`) and stamps 
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -17,9 +18,18 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from api_client.domain.clock import now_utc, today_vn
 from api_client.domain.codes import make_dossier_code
 from backend.db.changes import next_seq
-from backend.db.schema import catalogues, citizens, dossiers, officer_units, officers, units, visits
+from backend.db.schema import (
+    auth_sessions,
+    catalogues,
+    citizens,
+    dossiers,
+    officer_units,
+    officers,
+    units,
+    visits,
+)
 from backend.db.search import dossier_search_text
-from backend.security import hash_password
+from backend.security import hash_password, make_token
 
 PASSWORD = "matkhau123"
 _counter = itertools.count(1)
@@ -207,3 +217,20 @@ def world(engine: Engine) -> World:
         w.visits["pickup_b"] = visit(conn, w.dossiers["pickup_b"], w.officer_b)
         w.visits["y_pickup"] = visit(conn, w.dossiers["y_pickup"], None)
     return w
+
+
+def session_token(engine: Engine, secret: str, officer_id: int, ttl_seconds: int = 3600,
+                  device_id: str = "test-device", revoked_reason: str | None = None) -> str:
+    """An access token of a new login session (no refresh token) made directly in the database.
+
+    ttl_seconds < 0 gives an already expired token; revoked_reason ("logout", ...) a revoked session.
+    """
+    session_id = str(uuid.uuid4())
+    now = now_utc()
+    with engine.begin() as conn:
+        conn.execute(insert(auth_sessions).values(
+            id=session_id, officer_id=officer_id, device_id=device_id, created_at=now.isoformat(),
+            expires_at=(now + timedelta(days=1)).isoformat(),
+            revoked_at=now.isoformat() if revoked_reason else None, revoked_reason=revoked_reason))
+    token, _ = make_token(secret, officer_id, ttl_seconds, now.timestamp(), session_id=session_id)
+    return token

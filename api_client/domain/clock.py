@@ -74,19 +74,29 @@ class ShiftedClock:
     """
 
     def __init__(self, start: datetime) -> None:
+        self._frozen: datetime | None = None
         self.set(start)
 
     def now(self) -> datetime:
-        """The system time plus the offset."""
-        return datetime.now(UTC) + self._offset
+        """The system time plus the offset (or the frozen instant)."""
+        return self._frozen if self._frozen is not None else datetime.now(UTC) + self._offset
 
     def set(self, instant: datetime) -> None:
-        """Read `instant` now, and run on from there."""
+        """Read `instant` now, and run on from there (or stay there, when frozen)."""
+        if self._frozen is not None:
+            self._frozen = _aware(instant)
         self._offset = _aware(instant) - datetime.now(UTC)
+
+    def freeze(self, instant: datetime | None = None) -> None:
+        """Stop at `instant` (default: now) until `set`/`advance` move it: exact time for a test."""
+        self._frozen = _aware(instant) if instant is not None else self.now()
 
     def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
         """Jump forward by `delta` or by timedelta keyword parts; returns the new reading."""
-        self._offset += delta if delta is not None else timedelta(**parts)
+        step = delta if delta is not None else timedelta(**parts)
+        if self._frozen is not None:
+            self._frozen += step
+        self._offset += step
         return self.now()
 
 

@@ -1,6 +1,14 @@
 """The data contract between the phone and the server (pydantic v2)."""
 
-from .auth import LoginRequest, TokenPublic
+from .auth import (
+    AuditEntry,
+    DevicePublic,
+    LockoutPublic,
+    LoginRequest,
+    PasswordChange,
+    RefreshRequest,
+    TokenPublic,
+)
 from .catalogue import CataloguePublic, FeeKind, FeeRule, FormField, Procedure, RequiredDocument
 from .custody import (
     HandoverCreate,

@@ -143,6 +143,20 @@ def _lookup_tokens(conn: Connection) -> None:
     for index in dossiers.indexes:
         if index.name == "ux_dossiers_lookup_token":
             index.create(conn, checkfirst=True)
+def _accounts(conn: Connection) -> None:
+    from .schema import (
+        ISSUE9_INDEXES,
+        audit_log,
+        auth_devices,
+        auth_refresh_tokens,
+        auth_sessions,
+        auth_throttle,
+    )
+
+    metadata.create_all(conn, tables=[auth_devices, auth_sessions, auth_refresh_tokens, auth_throttle,
+                                      audit_log])
+    for index in ISSUE9_INDEXES:
+        index.create(conn, checkfirst=True)
 
 
 # (version, name, step). Append new steps; never edit an applied one.
@@ -155,6 +169,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "issue 11: notice leases (lease_owner, lease_until) for concurrent dispatchers", _notice_leases),
     (7, "issue 10: citizen location source/precision, geocode cache", _locations),
     (8, "public lookup: a lookup token per dossier (backfilled), unique", _lookup_tokens),
+    # 9, not 6: main took 6-8 meanwhile (notice leases, locations, lookup tokens)
+    (9, "issue 9 accounts: sessions, refresh tokens, devices, login throttling, audit log", _accounts),
 ]
 
 # Any fixed number: every process migrating PostgreSQL takes this transaction-scoped lock first.

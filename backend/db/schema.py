@@ -353,3 +353,75 @@ ISSUE5_INDEXES = (
     Index("ix_dossiers_unit_received", dossiers.c.unit_id, dossiers.c.received_at),
     Index("ix_dossiers_unit_returned", dossiers.c.unit_id, dossiers.c.returned_at),
 )
+
+
+# -- issue 9: accounts (login sessions, rotating refresh tokens, devices, throttling, audit) --------
+
+auth_devices = Table(
+    "auth_devices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("device_id", String(64), nullable=False),  # chosen by the phone, stable per install
+    Column("first_seen_at", String(40), nullable=False),
+    Column("last_seen_at", String(40), nullable=False),  # last login or refresh
+    Column("last_address", String(64)),
+    Column("user_agent", String(200)),
+    Column("revoked_at", String(40)),
+    Column("revoked_by", Integer, ForeignKey("officers.id")),
+    UniqueConstraint("officer_id", "device_id", name="uq_auth_devices_officer_device"),
+)
+
+auth_sessions = Table(
+    "auth_sessions", metadata,
+    Column("id", String(36), primary_key=True),  # the access token's `sid`; one per login
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),  # of the newest refresh token
+    Column("revoked_at", String(40)),
+    Column("revoked_reason", String(30)),  # logout | password_changed | disabled | device_revoked | reuse
+)
+
+auth_refresh_tokens = Table(
+    "auth_refresh_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the secret; never the secret
+    Column("session_id", String(36), ForeignKey("auth_sessions.id"), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("used_at", String(40)),  # rotated: presenting it again (after the grace) is a reuse
+)
+
+auth_throttle = Table(
+    "auth_throttle", metadata,
+    Column("key", String(120), primary_key=True),  # "account:<username>" | "address:<ip>"
+    Column("failures", Integer, nullable=False, default=0),
+    Column("window_start", String(40)),
+    Column("locked_until", String(40)),
+    Column("lockouts", Integer, nullable=False, default=0),  # grows the next lock's length
+    Column("updated_at", String(40), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", String(40), nullable=False),
+    Column("event", String(30), nullable=False),
+    Column("officer_id", Integer, ForeignKey("officers.id")),  # who acted (when known)
+    Column("username", String(64)),  # as typed at login (may name nobody)
+    Column("target_officer_id", Integer, ForeignKey("officers.id")),  # whom a supervisor acted on
+    Column("status", Integer),
+    Column("code", String(40)),
+    Column("method", String(10)),
+    Column("path", String(300)),
+    Column("address", String(64)),
+    Column("device_id", String(64)),
+    Column("detail", Text),
+)
+
+ISSUE9_INDEXES = (
+    Index("ix_auth_sessions_officer", auth_sessions.c.officer_id, auth_sessions.c.device_id),
+    Index("ix_auth_refresh_session", auth_refresh_tokens.c.session_id),
+    Index("ix_audit_log_at", audit_log.c.at),
+    Index("ix_audit_log_officer", audit_log.c.officer_id, audit_log.c.at),
+    Index("ix_audit_log_target", audit_log.c.target_officer_id, audit_log.c.at),
+)

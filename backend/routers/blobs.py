@@ -19,9 +19,9 @@ ShaPath = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="lower-case
 
 
 @router.get("/blobs/{sha}/status")
-def status(sha: ShaPath, engine: EngineDep, settings: SettingsDep, _: CurrentOfficer) -> BlobStatus:
-    """How much of the blob is here (received = 0 when unknown)."""
-    return service.blob_status(engine, settings, sha)
+def status(sha: ShaPath, engine: EngineDep, settings: SettingsDep, officer: CurrentOfficer) -> BlobStatus:
+    """How much of the blob is here (received = 0 when unknown, or when it is not yours to read)."""
+    return service.visible_status(engine, settings, officer, sha)
 
 
 @router.put("/blobs/{sha}", responses={409: {"description": "wrong offset: body has `received`"},
@@ -45,7 +45,7 @@ async def put(sha: ShaPath, request: Request, engine: EngineDep, settings: Setti
 
 
 @router.get("/blobs/{sha}", response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})
-def download(sha: ShaPath, engine: EngineDep, _: CurrentOfficer) -> Response:
-    """The bytes of a complete blob."""
-    data, mime = service.read_blob(engine, sha)
+def download(sha: ShaPath, engine: EngineDep, officer: CurrentOfficer) -> Response:
+    """The bytes of a complete blob: its uploader's, or of a visit the caller may see."""
+    data, mime = service.read_blob(engine, officer, sha)
     return Response(content=data, media_type=mime)

@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Text, cast, delete, insert, select, update
 
-from api_client.models import BlobStatus
+from api_client.models import BlobStatus, OfficerPublic
 
 from ..config import Settings
-from ..db.schema import blobs
+from ..db.schema import blobs, visits
 from ..errors import ApiError, not_found
+from .access import visit_filter
 from .clock import now_iso
 
 # One upload per blob at a time (two phones may send the same photo, a retried chunk may land on
@@ -131,13 +132,36 @@ def _finish(engine: Engine, sha: str, part: Path, total: int) -> BlobStatus:
     return BlobStatus(sha256=sha, received=total, total=total, complete=True)
 
 
-def read_blob(engine: Engine, sha: str) -> tuple[bytes, str]:
-    """The bytes and mime type of a complete blob, or 404."""
+def may_read(conn: Connection, officer: OfficerPublic, sha: str, uploaded_by: int | None) -> bool:
+    """Its uploader, or whoever may see a visit whose evidence names the photo (its officer, the
+    supervisors of its unit). A SHA-256 seen elsewhere is no key to someone else's papers."""
+    if uploaded_by == officer.id:
+        return True
+    # the evidence JSON holds the photo's hash as text; a hex string needs no LIKE escaping
+    q = select(visits.c.id).where(visit_filter(conn, officer), cast(visits.c.evidence, Text).contains(sha))
+    return conn.execute(q.limit(1)).first() is not None
+
+
+def visible_status(engine: Engine, settings: Settings, officer: OfficerPublic, sha: str) -> BlobStatus:
+    """blob_status, except that a complete blob the officer may not read looks unknown (received 0):
+    the phone then uploads its own copy, which the server accepts as already complete."""
+    status = blob_status(engine, settings, sha)
+    if status.complete:
+        with engine.connect() as conn:
+            uploader = conn.execute(select(blobs.c.uploaded_by).where(blobs.c.sha256 == sha)).scalar()
+            if not may_read(conn, officer, sha, uploader):
+                return BlobStatus(sha256=sha, received=0)
+    return status
+
+
+def read_blob(engine: Engine, officer: OfficerPublic, sha: str) -> tuple[bytes, str]:
+    """The bytes and mime type of a complete blob the officer may read, or 404."""
     with engine.connect() as conn:
-        row = conn.execute(select(blobs.c.data, blobs.c.mime, blobs.c.complete)
+        row = conn.execute(select(blobs.c.data, blobs.c.mime, blobs.c.complete, blobs.c.uploaded_by)
                            .where(blobs.c.sha256 == sha)).first()
-    if row is None or not row.complete or row.data is None:
-        raise not_found("Chưa có tệp này trên máy chủ (blob not found)")
+        if row is None or not row.complete or row.data is None or not may_read(conn, officer, sha,
+                                                                                row.uploaded_by):
+            raise not_found("Chưa có tệp này trên máy chủ (blob not found)")
     return bytes(row.data), row.mime or "application/octet-stream"
 
 

@@ -21,6 +21,13 @@ def make_client(base_url: str, token: str | None = None) -> Client:
     return Client(base_url, token, timeout=15.0, retry=RetryPolicy(max_attempts=2, base_delay=0.3))
 
 
+def with_session(api: Client, db: sqlite_utils.Database, session: store.Session) -> Client:
+    """Let the client renew the session's expired access token and save the renewed pair."""
+    api.refresh_token = session.refresh_token
+    api.token_store = store.SessionTokens(db)
+    return api
+
+
 class OnlineService:
     """Base of the online-only services: one call runs with the session's token, off the UI thread.
 
@@ -51,7 +58,7 @@ class OnlineService:
 
         def run() -> T:
             with self._client_factory(self.backend_url, s.token) as api:
-                return fn(api)
+                return fn(with_session(api, self.db, s))
 
         try:
             # the blocking client runs in a thread: the UI stays responsive on a slow network

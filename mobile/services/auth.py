@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 
 import sqlite_utils
 
-from api_client.errors import APIConnectionError, APIStatusError, AuthenticationError, ValidationError
+from api_client.errors import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    LockedError,
+    RateLimitError,
+    ValidationError,
+)
 from mobile.store import (
     Session,
     clear_session,
+    device_id,
     load_session,
     pending_counts,
     save_session,
@@ -21,7 +30,8 @@ from .api import make_client
 
 
 class LoginFailed(Exception):
-    """Login did not work; `kind` is 'bad' (credentials), 'offline' or 'server'."""
+    """Login did not work; `kind` is 'bad' (credentials), 'locked' (too many wrong passwords: `detail`
+    says until when, in Vietnamese), 'offline' or 'server'."""
 
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {detail}")
@@ -53,12 +63,16 @@ class AuthService:
     async def login(self, username: str, password: str) -> Session:
         """Log in over HTTP and save the token; raises LoginFailed with a kind the UI can word."""
 
+        device = device_id(self.db)
+
         def call():
             with self._client_factory(self.backend_url) as api:
-                return api.login(username, password)
+                return api.login(username, password, device_id=device)
 
         try:
             token = await asyncio.to_thread(call)
+        except (LockedError, RateLimitError) as exc:
+            raise LoginFailed("locked", exc.detail) from exc
         except (AuthenticationError, ValidationError) as exc:
             raise LoginFailed("bad", exc.detail) from exc
         except APIConnectionError as exc:
@@ -76,7 +90,25 @@ class AuthService:
         """What a logout would lose (queued events, conflicts, unsent photos, drafts)."""
         return int(pending_counts(self.db)["total"])
 
-    def logout(self) -> None:
-        """Forget the token and wipe citizens' data from the phone (the UI warned first)."""
+    def logout(self) -> threading.Thread | None:
+        """Forget the tokens and wipe citizens' data from the phone (the UI warned first); the
+        server is told in the background to end the session (returned thread: tests join it)."""
+        s = load_session(self.db)
         wipe_personal_data(self.db)
         clear_session(self.db)
+        return self._end_on_server(s) if s is not None else None
+
+    def _end_on_server(self, s: Session) -> threading.Thread:
+        """`POST /auth/logout` off the UI thread: a copy of the tokens must not outlive the logout."""
+
+        def run() -> None:
+            try:
+                with self._client_factory(s.backend_url, s.token) as api:
+                    api.refresh_token = s.refresh_token  # an expired access token is renewed first
+                    api.logout()
+            except (APIConnectionError, APIStatusError):
+                pass  # offline: the session expires by itself, or a supervisor revokes the device
+
+        thread = threading.Thread(target=run, daemon=True, name="logout-on-server")
+        thread.start()
+        return thread

@@ -20,8 +20,11 @@ from api_client.models import (
     AtRiskDossier,
     Board,
     BoardOfficer,
+    DevicePublic,
     IndicatorReport,
+    LockoutPublic,
     OfficerDay,
+    OfficerPublic,
     OfficerTrack,
     Role,
     SuggestedAssignee,
@@ -38,6 +41,14 @@ AT_RISK_PAGE = 20  # rows a page: a supervisor ticks a handful at a time, never 
 TRACK_FORMATS = ("geojson", "gpx")
 TABLE_FORMATS = ("csv", "xlsx")
 SUGGEST_LIMIT = 100  # the picker lists every officer, each with the load the server computed
+
+
+@dataclass(frozen=True)
+class OfficerAccount:
+    """An officer's login lockout state and devices, as a supervisor sees them."""
+
+    lockout: LockoutPublic
+    devices: list[DevicePublic]
 
 
 class SupervisionOffline(Exception):
@@ -219,6 +230,28 @@ class SupervisionService(OnlineService):
         data = await self._call(lambda api: api.export(f"officers/{officer_id}/track.{fmt}", date=day))
         label = f"track_{officer_id}_{day or 'today'}"
         return self.documents.save_document(f"export:track:{officer_id}:{fmt}", officer_id, data, label, fmt)
+
+    # -- an officer's account (issue 9): lockout after wrong passwords, devices -------------
+    async def account(self, officer_id: int) -> OfficerAccount:
+        """Whether the officer is locked out of login, and the phones they signed in from."""
+
+        def both(api: Client) -> OfficerAccount:
+            return OfficerAccount(api.officer_lockout(officer_id), api.officer_devices(officer_id))
+
+        return await self._call(both)
+
+    async def unlock(self, officer_id: int) -> LockoutPublic:
+        """Lift the officer's login lockout now."""
+        return await self._call(lambda api: api.unlock_officer(officer_id))
+
+    async def set_active(self, officer_id: int, active: bool) -> OfficerPublic:
+        """Enable or disable the officer's account (disabling ends every session at once)."""
+        return await self._call(
+            lambda api: api.enable_officer(officer_id) if active else api.disable_officer(officer_id))
+
+    async def revoke_device(self, officer_id: int, device_id: str) -> DevicePublic:
+        """Revoke one of the officer's phones: its session ends, its next sync is refused."""
+        return await self._call(lambda api: api.revoke_device(officer_id, device_id))
 
     # -- at risk and assignment ---------------------------------------------------------
     async def at_risk(self, kind: str, page: int = 1, page_size: int = AT_RISK_PAGE) -> Page[AtRiskDossier]:

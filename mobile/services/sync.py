@@ -48,7 +48,10 @@ class ProblemItem:
 def _plain_error(report: SyncReport) -> str | None:
     """One line of plain Vietnamese for the bar."""
     if report.auth_required:
-        return "Phiên đăng nhập hết hạn hoặc bị từ chối: hãy đăng xuất và đăng nhập lại (dữ liệu vẫn giữ)."
+        # the server's reason (device revoked, account disabled, password changed) when it gave one
+        reason = f" ({report.auth_error})" if report.auth_error else ""
+        return ("Phiên đăng nhập hết hạn hoặc bị từ chối: hãy đăng xuất và đăng nhập lại (dữ liệu vẫn giữ)."
+                + reason)
     if report.errors:
         return "; ".join(report.errors)[:300]
     return None

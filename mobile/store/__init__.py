@@ -4,6 +4,7 @@ Public API (all functions take the `sqlite_utils.Database` from `open_store` fir
 
     open_store(path_or_dir) -> Database                     db.py
     save_session / load_session / clear_session             session.py
+    update_tokens / SessionTokens / device_id                session.py
     upsert_* / get_visit / list_visits / get_dossier /
         list_dossiers / get_citizen / get_catalogue / list_units     cache.py
     record_action(db, event, local_visit_update=..., blobs=[...]) -> event_id   actions.py
@@ -30,6 +31,14 @@ from .cache import (
 from .db import MIGRATIONS, data_generation, migrate, open_store, transaction
 from .drafts import Draft, delete_draft, list_drafts, load_draft, save_draft
 from .outbox import OutboxItem
-from .session import Session, clear_session, load_session, save_session
+from .session import (
+    Session,
+    SessionTokens,
+    clear_session,
+    device_id,
+    load_session,
+    save_session,
+    update_tokens,
+)
 from .sync_state import SyncState, get_sync_state
 from .wipe import pending_counts, wipe_personal_data

@@ -197,11 +197,22 @@ _GENERATION = _sql(
     ),
 )
 
+# issue 9: the session keeps the refresh token (short access tokens are renewed while online; the
+# officer works offline for days on the refresh token's lifetime); the install's device id stays
+# across logouts, so the server's device list shows one row per phone.
+_REFRESH = _sql(
+    "ALTER TABLE session ADD COLUMN refresh_token TEXT",
+    "ALTER TABLE session ADD COLUMN refresh_expires_at TEXT",
+    "CREATE TABLE device (id INTEGER PRIMARY KEY CHECK (id = 1), device_id TEXT NOT NULL)",
+    "INSERT INTO device (id, device_id) VALUES (1, lower(hex(randomblob(16))))",
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
     ("0002_breadcrumbs", _BREADCRUMBS),
     ("0003_search_hamlet_procedure", _search_names),
     ("0004_data_generation", _GENERATION),
+    ("0005_refresh_token_device_id", _REFRESH),
 ]
 
 

@@ -34,7 +34,7 @@ from mobile import tracking
 from mobile.store import blobs, cache, outbox, overrides, sync_state
 from mobile.store.db import transaction
 from mobile.store.outbox import OutboxItem
-from mobile.store.session import load_session
+from mobile.store.session import SessionTokens, load_session
 from mobile.store.wipe import pending_counts
 
 from .backoff import next_attempt_at
@@ -89,8 +89,10 @@ def session_client_factory(db: sqlite_utils.Database, *, timeout: float = 20.0,
         session = load_session(db)
         if session is None:
             raise NotLoggedIn("Chưa đăng nhập")
+        # the client renews an expired access token with the refresh token and stores the new pair
         return Client(session.backend_url, session.token, timeout=timeout,
-                      retry=retry or RetryPolicy(max_attempts=2))
+                      retry=retry or RetryPolicy(max_attempts=2), refresh_token=session.refresh_token,
+                      token_store=SessionTokens(db))
 
     return make
 
@@ -160,8 +162,8 @@ class SyncEngine:
                 continue
             try:
                 client.upload_blob(data, sha256=row.sha256, mime=row.mime)
-            except AuthenticationError:
-                report.auth_required = True
+            except AuthenticationError as exc:
+                report.refuse(exc.detail)
                 raise _Stop from None
             except (PayloadTooLargeError, ValidationError) as exc:
                 # Too big or bytes that do not match their hash: retrying cannot help, so the
@@ -207,8 +209,8 @@ class SyncEngine:
             batch = ready[start:start + self.batch_size]
             try:
                 response = client.push([item.body for item in batch])
-            except AuthenticationError:
-                report.auth_required = True
+            except AuthenticationError as exc:
+                report.refuse(exc.detail)
                 raise _Stop from None
             except APIConnectionError as exc:
                 report.offline = True
@@ -285,8 +287,8 @@ class SyncEngine:
         for _ in range(MAX_PULL_PAGES):
             try:
                 page = client.pull(cursor, self.pull_limit)
-            except AuthenticationError:
-                report.auth_required = True
+            except AuthenticationError as exc:
+                report.refuse(exc.detail)
                 raise _Stop from None
             except APIConnectionError:
                 report.offline = True

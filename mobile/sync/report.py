@@ -27,6 +27,12 @@ class SyncReport:
     pulled_visits: int = 0
     tombstones: int = 0
     errors: list[str] = field(default_factory=list)
+    auth_error: str = ""  # the server's reason when it refused the session (e.g. device revoked)
+
+    def refuse(self, detail: str) -> None:
+        """The server refused the session (after any token renewal): log in again."""
+        self.auth_required = True
+        self.auth_error = detail
 
     @property
     def ok(self) -> bool:

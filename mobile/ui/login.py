@@ -60,7 +60,11 @@ class LoginView:
         try:
             await self.ctx.services.auth.login(user, pw)
         except LoginFailed as exc:
-            msg = {"bad": t("err_bad_login"), "offline": t("err_offline_login")}.get(exc.kind)
+            msg = {"bad": t("err_bad_login"), "offline": t("err_offline_login"),
+                   "locked": exc.detail}.get(exc.kind)  # the server's message says until when
+            # ready again before the update that shows the error: nothing updates the page after it,
+            # and a button left disabled would stop the officer from retrying
+            self.button.disabled, self.busy.visible = False, False
             self._show_error(msg or f"{t('err_server')} ({exc.detail})")
             return
         finally:

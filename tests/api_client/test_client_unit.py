@@ -29,6 +29,7 @@ from api_client import (
 )
 from api_client.domain.clock import now_utc
 from api_client.retry import parse_retry_after
+from api_client.tokens import TokenStore
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -208,3 +209,64 @@ def test_upload_resumes_from_server_offset_and_recovers_from_409() -> None:
     assert status.complete and bytes(held) == data
     assert puts == [(4000, 4096), (8096, 2144)]  # never re-sent the first 4000 bytes
 
+
+
+_OFFICER = {"id": 1, "username": "a", "full_name": "A", "role": "hamlet_officer"}
+
+
+def _pair(n: int) -> dict[str, object]:
+    return {"access_token": f"acc{n}", "refresh_token": f"ref{n}", "expires_at": "2030-01-01T00:00:00+00:00",
+            "expires_in": 900, "officer": _OFFICER}
+
+
+def test_expired_access_token_is_renewed_once_and_the_request_repeated() -> None:
+    seen: list[tuple[str, str | None, bytes]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("Authorization"), request.content))
+        if request.url.path.endswith("/auth/refresh"):
+            assert json.loads(request.content) == {"refresh_token": "ref1"}
+            return httpx.Response(200, json=_pair(2))
+        if request.headers["Authorization"] == "Bearer acc1":
+            return httpx.Response(401, json={"detail": "Phiên đăng nhập đã hết hạn", "code": "token_expired"})
+        return httpx.Response(200, json={"results": []})
+
+    saved = []
+
+    class Store(TokenStore):
+        def load(self) -> tuple[str | None, str | None]:
+            return "acc1", "ref1"  # nobody else renewed: the client spends its own refresh token
+
+        def save(self, token) -> None:  # type: ignore[no-untyped-def]
+            saved.append(token.refresh_token)
+
+    api = Client("http://x.test", token="acc1", refresh_token="ref1", token_store=Store(),
+                 retry=RetryPolicy.none(), transport=httpx.MockTransport(handler))
+    assert api.push([{"id": "e1"}]).results == []
+    paths = [p for p, _, _ in seen]
+    assert paths == ["/api/v1/sync/push", "/api/v1/auth/refresh", "/api/v1/sync/push"]
+    assert seen[2][1] == "Bearer acc2" and seen[2][2] == seen[0][2]  # the same body, the new token
+    assert (api.token, api.refresh_token, saved) == ("acc2", "ref2", ["ref2"])
+
+
+def test_other_401s_and_a_failed_renewal_are_not_retried() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.path.endswith("/auth/refresh"):
+            return httpx.Response(401, json={"detail": "Thiết bị đã bị thu hồi", "code": "device_revoked"})
+        if request.url.path.endswith("/me"):
+            return httpx.Response(401, json={"detail": "Thiết bị đã bị thu hồi", "code": "device_revoked"})
+        return httpx.Response(401, json={"detail": "hết hạn", "code": "token_expired"})
+
+    api = Client("http://x.test", token="acc1", refresh_token="ref1", retry=RetryPolicy.none(),
+                 transport=httpx.MockTransport(handler))
+    with pytest.raises(AuthenticationError) as err:
+        api.me()
+    assert err.value.code == "device_revoked" and calls == ["/api/v1/me"]
+    calls.clear()
+    with pytest.raises(AuthenticationError) as err:
+        api.list_visits()
+    # one renewal attempt, refused: the caller gets the original 401 (log in again)
+    assert err.value.code == "token_expired" and calls == ["/api/v1/visits", "/api/v1/auth/refresh"]

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from testkit import TEST_SECRET, LiveServer
 
+from api_client.domain.clock import now_utc
 from backend.security import make_token
 
 # raw URLs, the OpenAPI and docs pages: what a browser or curl sees over the wire
@@ -81,20 +82,24 @@ def test_inactive_officer_cannot_log_in_or_use_token(server: LiveServer, world: 
         oid = builders.officer(conn, "nghi_viec", active=False)
     r = httpx.post(f"{server.api}/auth/login", json={"username": "nghi_viec", "password": builders.PASSWORD})
     assert r.status_code == 401
-    token, _ = make_token(TEST_SECRET, oid, 3600)
+    token = builders.session_token(server.engine, TEST_SECRET, oid)
     assert httpx.get(f"{server.api}/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
 def test_missing_expired_and_forged_tokens_are_401(server: LiveServer, world: builders.World) -> None:
     assert httpx.get(f"{server.api}/me").status_code == 401
-    expired, _ = make_token(TEST_SECRET, world.officer_a, -10)
+    expired = builders.session_token(server.engine, TEST_SECRET, world.officer_a, -10)
     r = httpx.get(f"{server.api}/me", headers={"Authorization": f"Bearer {expired}"})
-    assert r.status_code == 401 and "hết hạn" in r.json()["detail"]
-    good, _ = make_token(TEST_SECRET, world.officer_a, 3600)
+    assert r.status_code == 401 and "hết hạn" in r.json()["detail"] and r.json()["code"] == "token_expired"
+    good = builders.session_token(server.engine, TEST_SECRET, world.officer_a)
     body, sig = good.split(".")
     forged = f"{body}.{sig[:-2]}{'AA' if sig[-2:] != 'AA' else 'BB'}"
     r = httpx.get(f"{server.api}/me", headers={"Authorization": f"Bearer {forged}"})
-    assert r.status_code == 401 and r.json()["code"] == "unauthorized"
-    other_key, _ = make_token("another-secret", world.officer_a, 3600)
+    assert r.status_code == 401 and r.json()["code"] == "invalid_token"
+    other_key = builders.session_token(server.engine, "another-secret", world.officer_a)
     assert httpx.get(f"{server.api}/me", headers={"Authorization": f"Bearer {other_key}"}).status_code == 401
+    # a token without a login session (as issued before sessions existed) cannot be revoked: refused
+    sessionless, _ = make_token(TEST_SECRET, world.officer_a, 3600, now_utc().timestamp())
+    r = httpx.get(f"{server.api}/me", headers={"Authorization": f"Bearer {sessionless}"})
+    assert r.status_code == 401 and r.json()["code"] == "invalid_token"
     assert httpx.get(f"{server.api}/me", headers={"Authorization": f"Bearer {good}"}).status_code == 200

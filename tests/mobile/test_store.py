@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -231,3 +231,31 @@ def test_two_connections_wait_for_each_other_instead_of_failing(tmp_path: Path) 
     worker.join()
     assert [i.event_id for i in outbox.items(engine_side)] == [event_id]
     assert store.get_sync_state(ui).cursor == "42"
+
+
+def test_a_session_saved_before_refresh_tokens_upgrades_and_device_id_survives_logout(tmp_path: Path) -> None:
+    old = [m for m in store.MIGRATIONS if m[0] < "0005"]
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    store.migrate(db, old)
+    t0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+    db.execute("INSERT INTO session (id, officer, token, expires_at, backend_url, saved_at) VALUES "
+               "(1, ?, 'old-token', ?, 'http://x', ?)",
+               ['{"id": 7, "username": "a", "full_name": "A", "role": "hamlet_officer"}',
+                (t0 + timedelta(days=7)).isoformat(), t0.isoformat()])
+    assert store.migrate(db) == ["0005_refresh_token_device_id"] + [
+        m[0] for m in store.MIGRATIONS if m[0] > "0005_refresh_token_device_id"]
+    s = store.load_session(db)
+    assert s is not None and s.token == "old-token" and s.refresh_token is None
+    assert not s.is_expired(t0 + timedelta(days=6)) and s.is_expired(t0 + timedelta(days=8))
+    device = store.device_id(db)
+    assert len(device) == 32
+    # a refreshed pair replaces the tokens; the session then lives as long as the refresh token
+    store.update_tokens(db, TokenPublic.model_validate({
+        "access_token": "new", "expires_at": (t0 + timedelta(minutes=15)).isoformat(),
+        "refresh_token": "r2", "refresh_expires_at": (t0 + timedelta(days=14)).isoformat(),
+        "officer": {"id": 7, "username": "a", "full_name": "A", "role": "hamlet_officer"}}))
+    s = store.load_session(db)
+    assert s is not None and (s.token, s.refresh_token) == ("new", "r2")
+    assert not s.is_expired(t0 + timedelta(days=13)) and s.is_expired(t0 + timedelta(days=15))
+    store.wipe_personal_data(db)
+    assert store.load_session(db) is None and store.device_id(db) == device

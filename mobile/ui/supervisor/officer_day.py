@@ -1,15 +1,17 @@
 """An officer's day: visits in order with arrival, completion, time spent, failures and GPS flags;
-the day's track exported as GeoJSON / GPX (downloaded like receipts)."""
+the day's track exported as GeoJSON / GPX (downloaded like receipts); the officer's account: a login
+lockout to lift, the phones signed in, each revocable."""
 
 from __future__ import annotations
 
 import flet as ft
 
 from api_client.models import DayVisit, OfficerDay
-from mobile.services.supervision import TRACK_FORMATS, SupervisionError, SupervisionOffline
+from mobile.services.supervision import TRACK_FORMATS, OfficerAccount, SupervisionError, SupervisionOffline
 from mobile.ui.context import ViewContext
 from mobile.ui.route import STATUS_COLORS
 from mobile.ui.supervisor.common import (
+    confirm_dialog,
     download_control,
     duration_text,
     export_buttons,
@@ -38,6 +40,7 @@ class OfficerDayView:
         self.body = ft.Column(spacing=8)
         self.downloads = ft.Row(wrap=True, spacing=8)
         self.message = ft.Text("", visible=False, weight=ft.FontWeight.BOLD)
+        self.account = ft.Column(spacing=6, key="officer-account")
 
     def build(self) -> ft.Control:
         """Back, heading, export buttons and the visit list (loaded in the background)."""
@@ -47,6 +50,7 @@ class OfficerDayView:
         exports = export_buttons(t, TRACK_FORMATS, "sup_export_", self._export, "export-")
         self.body.controls = [ft.Text(t("loading"), color=MUTED)]
         self.ctx.run(self._load)
+        self.ctx.run(self._load_account)
         return screen(
             [
                 # in a Row, not stretched across a wide window
@@ -55,9 +59,103 @@ class OfficerDayView:
                 ft.Row(exports, wrap=True, spacing=8),
                 self.message,
                 self.downloads,
+                # the account first: a locked-out officer is waiting at the door for this button
+                ft.Text(t("sup_account"), weight=ft.FontWeight.BOLD, size=16),
+                self.account,
+                ft.Divider(),
                 self.body,
             ]
         )
+
+    async def _load_account(self) -> None:
+        t = self.ctx.t
+        try:
+            account = await self.svc.account(self.officer_id)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self.account.controls = [ft.Text(failure_text(t, exc), color=DANGER)]
+        else:
+            self.account.controls = self._account_rows(account)
+        safe_update(self.ctx.page)
+
+    def _account_rows(self, account: OfficerAccount) -> list[ft.Control]:
+        t = self.ctx.t
+        lock = account.lockout
+        rows: list[ft.Control] = []
+        if lock.locked:
+            rows.append(ft.Row([
+                ft.Icon(ft.Icons.LOCK_CLOCK, color=DANGER),
+                ft.Text(t("sup_locked_until", at=hhmm(lock.locked_until)), color=DANGER,
+                        weight=ft.FontWeight.BOLD),
+                ft.FilledButton(t("sup_unlock"), icon=ft.Icons.LOCK_OPEN, on_click=self._unlock,
+                                key="unlock-officer"),
+            ], wrap=True, spacing=8))
+        else:
+            rows.append(ft.Text(t("sup_not_locked"), color=MUTED))
+        for d in account.devices:
+            line = t("sup_device", device=d.device_id, at=hhmm(d.last_seen_at), address=d.last_address or "?")
+            revoke: ft.Control = (
+                ft.Text(t("sup_device_revoked"), color=MUTED) if d.revoked_at
+                else ft.OutlinedButton(t("sup_revoke"), icon=ft.Icons.PHONELINK_OFF, data=d.device_id,
+                                       on_click=self._revoke, key=f"revoke-{d.device_id}"))
+            rows.append(ft.Row([ft.Icon(ft.Icons.SMARTPHONE, color=MUTED), ft.Text(line), revoke], wrap=True,
+                               spacing=8))
+        if not account.devices:
+            rows.append(ft.Text(t("sup_no_devices"), color=MUTED))
+        if lock.active:
+            rows.append(ft.Row([ft.OutlinedButton(t("sup_disable"), icon=ft.Icons.PERSON_OFF,
+                                                  on_click=self._ask_disable, key="disable-officer")]))
+        else:
+            rows.append(ft.Row([
+                ft.Text(t("sup_disabled"), color=DANGER, weight=ft.FontWeight.BOLD),
+                ft.FilledButton(t("sup_enable"), icon=ft.Icons.PERSON, data=True, on_click=self._set_active,
+                                key="enable-officer"),
+            ], wrap=True, spacing=8))
+        return rows
+
+    def _ask_disable(self, e: ft.Event) -> None:
+        t = self.ctx.t
+        officer = self.svc.state.officer(self.officer_id)
+        name = officer.full_name if officer else f"#{self.officer_id}"
+
+        async def confirmed(ev: ft.Event) -> None:
+            self.ctx.page.pop_dialog()
+            await self._change_active(False)
+
+        self.ctx.page.show_dialog(confirm_dialog(
+            self.ctx.page, t("sup_disable"), [ft.Text(t("sup_disable_confirm", name=name))], t("cancel"),
+            "disable-cancel", 420, ok_label=t("sup_disable"), on_ok=confirmed, ok_key="disable-confirm"))
+
+    async def _set_active(self, e: ft.Event) -> None:
+        await self._change_active(bool(e.control.data))
+
+    async def _change_active(self, active: bool) -> None:
+        t = self.ctx.t
+        try:
+            await self.svc.set_active(self.officer_id, active)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._say(failure_text(t, exc), True)
+        else:
+            self._say(t("sup_enabled" if active else "sup_disabled"), False)
+        await self._load_account()
+
+    async def _unlock(self, e: ft.Event) -> None:
+        try:
+            await self.svc.unlock(self.officer_id)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._say(failure_text(self.ctx.t, exc), True)
+        else:
+            self._say(self.ctx.t("sup_unlocked"), False)
+        await self._load_account()
+
+    async def _revoke(self, e: ft.Event) -> None:
+        device = str(e.control.data)
+        try:
+            await self.svc.revoke_device(self.officer_id, device)
+        except (SupervisionOffline, SupervisionError) as exc:
+            self._say(failure_text(self.ctx.t, exc), True)
+        else:
+            self._say(self.ctx.t("sup_revoked", device=device), False)
+        await self._load_account()
 
     async def _load(self) -> None:
         t = self.ctx.t
