@@ -74,6 +74,9 @@ def build(server: LiveServer) -> Scenario:
         builders.officer(conn, "giam_sat_tinh_khac", "supervisor", [other["province"]])
         victim = builders.officer(conn, "can_bo_c", "hamlet_officer", [w.x["hamlets"][0]])
         builders.officer(conn, "can_bo_khoa", "hamlet_officer", [w.x["hamlets"][0]])
+        # a dossier of X with no visit yet: the one a desk may plan a pickup for (no duplicates)
+        w.dossiers["x_unvisited"] = builders.dossier(conn, w.citizens["cuong"], w.x["commune"],
+                                                     hamlet_id=w.x["hamlets"][1])
     s = Scenario(w=w, api=server.api, tokens={}, victim=victim,
                  other_ids={"officer_y": officer_y, "province_q": other["province"]})
     a = httpx.Client(base_url=server.api, timeout=30, headers=_bearer(s.login("can_bo_a")))

@@ -17,6 +17,8 @@ from backend.config import Settings
 from backend.db.migrations import migrate
 from backend.db.schema import schema_migrations
 
+# client addresses, Retry-After and raw logins over the wire
+pytestmark = pytest.mark.real_http
 
 @pytest.fixture
 def server_clock(clock: MovableClock) -> MovableClock:

@@ -27,6 +27,9 @@ from mobile.services.receipts import ReceiptStore
 from mobile.services.supervision import SupervisionService
 
 Clients = Callable[[str | None], httpx.Client]
+# the phone's supervision service calls a real server
+pytestmark = pytest.mark.real_http
+
 DAY = date(2026, 3, 4)
 PICKED_UP_AT = datetime(2026, 3, 4, 2, 0, tzinfo=UTC).isoformat()  # 09:00 in Vietnam, before 15:00
 

@@ -187,9 +187,12 @@ RULES: dict[tuple[str, str], Rule] = {
         lambda s, who: Req("PATCH", f"/visits/{s.w.visits['pickup_b']}", json={"planned_date": "2030-01-05"}),
         owner="giam_sat_x", stage=1),
     ("POST", "/visits"): Rule(
-        _post(lambda s: "/visits", lambda s, who: {"kind": "pickup", "dossier_id": s.w.dossiers["pickup_b"],
+        _post(lambda s: "/visits", lambda s, who: {"kind": "pickup",
+                                                    "dossier_id": s.w.dossiers["x_unvisited"],
                                                     "planned_date": "2030-01-02"}),
         owner="giam_sat_x", ok=201, stage=1),
+    ("GET", "/dossiers/{dossier_id}/suggested-assignees"): Rule(
+        _get(lambda s: f"/dossiers/{D('x_unvisited')(s)}/suggested-assignees"), owner="giam_sat_x"),
     ("GET", "/visits/{visit_id}/suggested-assignees"): Rule(
         _get(lambda s: f"/visits/{V('pickup_b')(s)}/suggested-assignees"), owner="giam_sat_x"),
     ("GET", "/dossiers/{dossier_id}"): Rule(_get(lambda s: f"/dossiers/{D('pickup_a')(s)}"), owner="can_bo_a",
@@ -199,6 +202,13 @@ RULES: dict[tuple[str, str], Rule] = {
         owner="giam_sat_x", stage=1),
     ("GET", "/citizens/{citizen_id}"): Rule(_get(lambda s: f"/citizens/{s.w.citizens['an']}"),
                                             owner="can_bo_a", owner_sees=True),
+    ("PATCH", "/citizens/{citizen_id}"): Rule(
+        lambda s, who: Req("PATCH", f"/citizens/{s.w.citizens['an']}", json={"address": "Tổ 9, ấp Mới"}),
+        owner="giam_sat_x", stage=1),
+    ("PATCH", "/citizens/{citizen_id}/location"): Rule(
+        lambda s, who: Req("PATCH", f"/citizens/{s.w.citizens['an']}/location",
+                           json={"lat": 10.8712, "lon": 105.0871}),
+        owner="giam_sat_x", stage=1),
     ("GET", "/dossiers/{dossier_id}/tracking-log"): Rule(
         _get(lambda s: f"/dossiers/{D('delivery_a')(s)}/tracking-log"), owner="can_bo_a"),
     ("GET", "/dossiers/{dossier_id}/tracking-log.pdf"): Rule(

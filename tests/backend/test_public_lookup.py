@@ -21,6 +21,9 @@ from backend.db.schema import dossiers
 from backend.services.lookup import lookup_page_url
 
 Clients = Callable[[str | None], httpx.Client]
+# the citizen's page as a browser gets it, rate-limited per address
+pytestmark = pytest.mark.real_http
+
 NOT_FOUND = "Không tìm thấy hồ sơ. Kiểm tra lại mã QR, hoặc mã hồ sơ và 4 số cuối điện thoại."
 
 

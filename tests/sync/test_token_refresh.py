@@ -55,10 +55,12 @@ def test_sync_renews_expired_access_tokens_for_days(sqlite_server: Any, tmp_path
     for day in range(1, 4):
         # the phone works offline all day, then syncs: its access token died hours ago
         server_clock.advance(hours=23, minutes=50)
-        assert store.load_session(db).is_expired(server_clock.now) is False  # type: ignore[union-attr]
+        assert store.load_session(db).is_expired(server_clock.now()) is False  # type: ignore[union-attr]
         event_id = store.record_action(db, en_route(w.visits["pickup_a"])) if day == 1 else None
+        with sqlite_server.engine.begin() as conn:  # a new dossier a day (one pickup per dossier)
+            dossier_id = builders.dossier(conn, w.citizens["an"], w.x["commune"], hamlet_id=w.x["hamlets"][0])
         sup = _supervisor(sqlite_server)
-        new_visit = sup.create_visit({"kind": "pickup", "dossier_id": w.dossiers["pickup_b"],
+        new_visit = sup.create_visit({"kind": "pickup", "dossier_id": dossier_id,
                                       "assignee_id": w.officer_a, "planned_date": f"2030-01-0{day}"})
         sup.close()
         report = engine.run_once(force=True)
