@@ -150,6 +150,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "receipt_no": ("Số biên lai", "Receipt number"),
     "err_receipt_no": ("Cần nhập số biên lai.", "Receipt number is required."),
     "vietqr_hint": ("Quét mã để chuyển khoản ({bank} {account})", "Scan to pay ({bank} {account})"),
+    "fee_cash_only": (
+        "Đơn vị chưa có tài khoản nhận chuyển khoản: chỉ thu tiền mặt.",
+        "This unit has no account for transfers: cash only.",
+    ),
     "sign_here": ("Công dân ký vào ô dưới đây", "Citizen signs below"),
     "clear": ("Ký lại", "Clear"),
     "signed_strokes": ("Đã ký: {n} nét", "Signed: {n} strokes"),

@@ -14,7 +14,7 @@ from .duty import DutyService
 from .handovers import HandoverService
 from .location import LocationService
 from .photos import PhotoService
-from .pickup import PickupService, bank_from_env
+from .pickup import PickupService
 from .receipts import ReceiptStore
 from .route import RouteService
 from .supervision import SupervisionService
@@ -45,10 +45,8 @@ class Services:
         self.route = RouteService(self.db, location, receipt_url=self.receipts.url)
         self.duty = DutyService(self.db, location, on_changed=self.sync.request)
         self.sync.on_synced(lambda report: self.duty.refresh())  # sent points leave the count
-        self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request)
-        self.delivery = DeliveryService(
-            self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request
-        )
+        self.pickup = PickupService(self.db, self.receipts, on_recorded=self.sync.request)
+        self.delivery = DeliveryService(self.db, self.receipts, on_recorded=self.sync.request)
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)

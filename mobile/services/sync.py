@@ -64,6 +64,11 @@ class SyncService:
         self._engine: SyncEngine | None = None
         self._after_sync: list[Callable[[SyncReport], None]] = []
         self._auto_task = None
+        # the loop the screens run on (None outside one): request() hops onto it from worker threads
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
         self.refresh_counts()
 
     def _engine_for_thread(self) -> SyncEngine:
@@ -115,12 +120,22 @@ class SyncService:
         return report
 
     def request(self) -> None:
-        """Ask for a sync soon (after an action was recorded); never blocks the caller."""
-        self.refresh_counts()
+        """Ask for a sync soon (after an action was recorded); never blocks the caller.
+
+        Safe from a worker thread (a flow records off the event loop): it hops onto the loop the
+        service was created on, where the screens and the sync task live.
+        """
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
+            home = self._loop
+            if home is not None and home.is_running():
+                home.call_soon_threadsafe(self.request)
+            else:
+                self.refresh_counts()
             return
+        self._loop = loop
+        self.refresh_counts()
         loop.create_task(self.sync_now(force=False))
 
     async def auto_sync(self) -> None:

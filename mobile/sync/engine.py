@@ -30,7 +30,7 @@ from api_client import (
 )
 from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
-from mobile.store import blobs, cache, outbox, overrides, sync_state
+from mobile.store import blobs, cache, outbox, overrides, settings, sync_state
 from mobile.store.db import transaction
 from mobile.store.outbox import OutboxItem
 from mobile.store.session import load_session
@@ -303,6 +303,7 @@ class SyncEngine:
             cache.upsert_dossiers(self.db, page.dossiers)
             cache.upsert_visits(self.db, page.visits)
             cache.upsert_catalogues(self.db, page.catalogues)
+            settings.upsert_unit_settings(self.db, page.unit_settings)
             for stone in page.tombstones:
                 if stone.entity != "visit":
                     continue
