@@ -17,6 +17,7 @@ from .photos import PhotoService
 from .pickup import PickupService
 from .receipts import ReceiptStore
 from .route import RouteService
+from .setup import SetupService
 from .supervision import SupervisionService
 from .sync import SyncService
 
@@ -27,7 +28,7 @@ class Services:
     def __init__(
         self,
         store_dir: Path,
-        backend_url: str,
+        backend_url: str | None,
         location: LocationService,
         photos: PhotoService,
         receipts_url_prefix: str | None = None,
@@ -35,6 +36,9 @@ class Services:
     ) -> None:
         self.store_dir = Path(store_dir)
         self.db = store.open_store(self.store_dir)
+        # web mode passes the server's own address; an installed phone keeps the one set at first run
+        self.setup = SetupService(self.db, backend_url, on_changed=self.set_server)
+        backend_url = self.setup.server_url() or ""
         self.backend_url = backend_url
         self.location = location
         self.photos = photos
@@ -50,6 +54,12 @@ class Services:
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)
+
+    def set_server(self, url: str) -> None:
+        """Point every online service at a new server address (the first-run screen set it)."""
+        self.backend_url = url
+        for svc in (self.auth, self.handovers, self.supervision, self.desk):
+            svc.backend_url = url
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""

@@ -1,0 +1,59 @@
+"""The first-run screen of an installed phone: the server address typed or from the provisioning QR."""
+
+from __future__ import annotations
+
+from uikit import click_key, joined, login, shell, start_app, type_key
+
+from mobile import store
+from mobile.provisioning import provisioning_text
+from mobile.store import settings
+
+DEAD_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+
+
+async def test_first_run_sets_the_server_then_logs_in(tmp_path, seeded_server):
+    h = await start_app(None, tmp_path / "phone")  # no preset: an installed phone
+    assert "Cài đặt máy chủ" in h.texts()
+    assert h.find_all(key="login-btn") == []
+    await click_key(h, "setup-save")
+    assert "Vui lòng nhập địa chỉ máy chủ." in h.texts()
+    await type_key(h, "setup-url", "ftp://may-chu.vn")
+    await click_key(h, "setup-save")
+    assert "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://." in h.texts()
+    await type_key(h, "setup-url", DEAD_URL)
+    await click_key(h, "setup-save")
+    assert any("Không kết nối được máy chủ" in t for t in h.texts())
+    db = shell(h).services.db
+    assert settings.get_setting(db, settings.SERVER_URL) is None  # nothing kept from the bad tries
+
+    # the text of the supervisor's provisioning QR, pasted
+    await type_key(h, "setup-url", provisioning_text(seeded_server.url, "000.21.01.H01"))
+    await click_key(h, "setup-save")
+    assert "Đăng nhập cán bộ" in h.texts(), joined(h)
+    assert f"Máy chủ hiện tại: {seeded_server.url}" in h.texts()
+    assert "Đơn vị: 000.21.01.H01" in h.texts()
+    assert settings.get_setting(db, settings.SERVER_URL) == seeded_server.url
+    await login(h)
+    assert store.load_session(db).backend_url == seeded_server.url
+
+    # the address stays: the next start goes straight to the route, the store knows the server
+    h.page.on_close(None)
+    again = await start_app(None, tmp_path / "phone")
+    assert "Cài đặt máy chủ" not in again.texts()
+    assert shell(again).services.auth.backend_url == seeded_server.url
+
+
+async def test_server_can_be_changed_from_the_login_screen(tmp_path, seeded_server):
+    h = await start_app(None, tmp_path / "phone")
+    await type_key(h, "setup-url", seeded_server.url + "/api/v1/")
+    await click_key(h, "setup-save")
+    await click_key(h, "change-server")
+    assert "Cài đặt máy chủ" in h.texts() and f"Máy chủ hiện tại: {seeded_server.url}" in h.texts()
+    await click_key(h, "setup-cancel")
+    assert "Đăng nhập cán bộ" in h.texts()
+
+
+async def test_a_preset_server_skips_the_first_run_screen(tmp_path, seeded_server):
+    h = await start_app(seeded_server.url, tmp_path / "tab", per_device=True)  # web mode
+    assert "Đăng nhập cán bộ" in h.texts() and "Cài đặt máy chủ" not in h.texts()
+    assert h.find_all(key="change-server") == []
