@@ -10,13 +10,15 @@ import flet_map as fm
 
 from api_client.models import Board, BoardOfficer, OfficerTrack
 from api_client.models.supervision import STATUS_COLOURS
-from mobile.services.supervision import age_minutes
+from mobile.receipt import qr_png
+from mobile.services.supervision import SupervisionError, SupervisionOffline, age_minutes
 from mobile.ui.context import ViewContext
 from mobile.ui.route import DEFAULT_TILES
 from mobile.ui.supervisor.common import (
     PLAN_COLOUR,
     TRACK_COLOUR,
     age_text,
+    confirm_dialog,
     hhmm,
     safe_update,
     status_legend,
@@ -53,12 +55,24 @@ class BoardView:
         header = ft.Row(
             [
                 title(t("nav_board")),
-                ft.OutlinedButton(
-                    content=t("sup_refresh"),
-                    icon=ft.Icons.REFRESH,
-                    height=TOUCH,
-                    on_click=self._refresh,
-                    key="board-refresh",
+                ft.Row(
+                    [
+                        ft.OutlinedButton(
+                            content=t("sup_refresh"),
+                            icon=ft.Icons.REFRESH,
+                            height=TOUCH,
+                            on_click=self._refresh,
+                            key="board-refresh",
+                        ),
+                        ft.OutlinedButton(
+                            content=t("provision_show"),
+                            icon=ft.Icons.QR_CODE_2,
+                            height=TOUCH,
+                            on_click=self._provision,
+                            key="provision-show",
+                        ),
+                    ],
+                    wrap=True,
                 ),
             ],
             alignment=ft.MainAxisAlignment.SPACE_BETWEEN,  # no expand here: a wrapped row cannot flex
@@ -330,6 +344,29 @@ class BoardView:
     # -- events ---------------------------------------------------------------------------
     async def _refresh(self, e: ft.Event) -> None:
         await self.svc.refresh_board()
+
+    async def _provision(self, e: ft.Event) -> None:
+        """The provisioning QR and its text, for a new phone's first-run screen."""
+        t = self.ctx.t
+        try:
+            text = await self.svc.provisioning()
+        except (SupervisionError, SupervisionOffline) as exc:
+            self.ctx.nav.toast(f"{t('err_server')} ({exc})", error=True)
+            return
+        self.ctx.page.show_dialog(
+            confirm_dialog(
+                self.ctx.page,
+                t("provision_title"),
+                [
+                    ft.Text(t("provision_hint"), size=14),
+                    ft.Image(src=qr_png(text, box_size=6), width=260, height=260, key="provision-qr"),
+                    ft.Text(text, size=13, selectable=True, color=MUTED, key="provision-text"),
+                ],
+                t("close"),
+                "provision-close",
+                420,
+            )
+        )
 
     async def _toggle_track(self, e: ft.Event) -> None:
         oid = int(e.control.data)

@@ -57,3 +57,58 @@ async def test_a_preset_server_skips_the_first_run_screen(tmp_path, seeded_serve
     h = await start_app(seeded_server.url, tmp_path / "tab", per_device=True)  # web mode
     assert "Đăng nhập cán bộ" in h.texts() and "Cài đặt máy chủ" not in h.texts()
     assert h.find_all(key="change-server") == []
+
+
+async def test_phone_provisioned_from_the_supervisors_qr_logs_in(tmp_path, seeded_server):
+    from supkit import start_supervisor
+
+    sup = await start_supervisor(seeded_server.url, tmp_path / "sup")
+    await click_key(sup, "provision-show")
+    text = sup.find(key="provision-text").value
+    assert text == provisioning_text(seeded_server.url, "000.21.01.H01")  # the supervisor's commune
+    qr_image = sup.find(key="provision-qr").src
+    assert isinstance(qr_image, bytes)
+
+    # a new phone photographs the QR (web mode has a decoder: zxing-cpp)
+    phone = await start_app(None, tmp_path / "phone", photos=[_as_photo(qr_image)])
+    assert shell(phone).services.setup.qr_available()
+    await click_key(phone, "setup-scan")
+    assert "Đăng nhập cán bộ" in phone.texts(), joined(phone)
+    assert "Đơn vị: 000.21.01.H01" in phone.texts()
+    await login(phone)  # the demo officer, against the demo server
+    assert shell(phone).current[0] == "route"
+
+
+def _as_photo(png: bytes) -> bytes:
+    """The QR as a camera would deliver it: a larger JPEG with a margin."""
+    import io
+
+    from PIL import Image
+
+    qr = Image.open(io.BytesIO(png)).convert("RGB")
+    photo = Image.new("RGB", (qr.width + 200, qr.height + 200), (245, 245, 240))
+    photo.paste(qr, (100, 100))
+    buf = io.BytesIO()
+    photo.save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
+async def test_changing_server_is_refused_while_logged_in(tmp_path, seeded_server, live_server):
+    from testkit import make_settings
+
+    from mobile.services.setup import SetupError
+
+    other = live_server(make_settings(tmp_path / "other", None))
+
+    h = await start_app(None, tmp_path / "phone")
+    setup = shell(h).services.setup
+    await setup.apply(seeded_server.url)
+    shell(h).go("login")
+    await login(h)
+    try:
+        await setup.apply(other.url)
+    except SetupError as exc:
+        assert exc.code == "logged_in"
+    else:
+        raise AssertionError("a logged-in phone changed server")
+    assert setup.server_url() == seeded_server.url
