@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := chromium fonts-dejavu-core postgresql
 
-.PHONY: demo test install system-deps lint typecheck pytest bench screenshots clean
+.PHONY: demo test install system-deps lint typecheck pytest phone-check bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ pytest: install system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# the phone app starts with [project].dependencies alone (also part of `make test`)
+phone-check: install
+	$(BIN)/pytest -m phone_build
 
 screenshots: install system-deps
 	DOORSTEP_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
