@@ -12,7 +12,6 @@ import qrcode
 from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
-LOOKUP_BASE = "https://motcua.angiang.gov.vn/tra-cuu"  # where citizens look a dossier up
 
 RETURN_PLACES = {"desk": "Tại Bộ phận Một cửa", "home": "Tại nhà", "post": "Qua dịch vụ bưu chính"}
 
@@ -36,11 +35,19 @@ class ReceiptData:
     officer_name: str
     fee: str = ""
     documents: tuple[str, ...] = ()
+    # the public lookup page of the commune (server's unit settings); None before the first sync
+    lookup_base: str | None = None
 
 
-def lookup_url(dossier_code: str, base: str = LOOKUP_BASE) -> str:
-    """The URL the QR encodes: the public lookup page for this dossier code."""
-    return f"{base}?ma={quote(dossier_code)}"
+def lookup_url(dossier_code: str, base: str | None) -> str:
+    """What the QR encodes: the lookup page for this dossier code, or the bare code without a page.
+
+    The page comes from the server's settings for the unit; a phone that has none yet never
+    invents one, and the desk's reader accepts a bare code (qr_reader.code_from_text).
+    """
+    if not base:
+        return dossier_code
+    return f"{base.rstrip('/')}?ma={quote(dossier_code)}"
 
 
 def qr_png(data: str, box_size: int = 6) -> bytes:
@@ -56,7 +63,7 @@ def qr_base64(data: str) -> str:
     return base64.b64encode(qr_png(data)).decode("ascii")
 
 
-def receipt_pdf(r: ReceiptData, lookup_base: str = LOOKUP_BASE) -> bytes:
+def receipt_pdf(r: ReceiptData) -> bytes:
     """The slip as PDF bytes, set in DejaVu so Vietnamese diacritics print correctly."""
     pdf = FPDF(format=(148, 210))  # A5 in mm
     pdf.set_margins(10, 10, 10)
@@ -123,7 +130,8 @@ def receipt_pdf(r: ReceiptData, lookup_base: str = LOOKUP_BASE) -> bytes:
     pdf.cell(half, 5, r.officer_name, align="C", new_x="LMARGIN", new_y="NEXT")
 
     pdf.ln(3)
-    qr = io.BytesIO(qr_png(lookup_url(r.dossier_code, lookup_base)))
+    lookup = lookup_url(r.dossier_code, r.lookup_base)
+    qr = io.BytesIO(qr_png(lookup))
     size = 28
     if pdf.get_y() + size > pdf.h - pdf.b_margin:
         pdf.add_page()
@@ -132,6 +140,6 @@ def receipt_pdf(r: ReceiptData, lookup_base: str = LOOKUP_BASE) -> bytes:
     pdf.set_xy(pdf.l_margin + size + 3, top + 6)
     pdf.set_font("DejaVu", "", 7.5)
     pdf.multi_cell(
-        w - size - 3, 4, "Quét mã QR để tra cứu tình trạng hồ sơ:\n" + lookup_url(r.dossier_code, lookup_base)
+        w - size - 3, 4, "Quét mã QR để tra cứu tình trạng hồ sơ:\n" + lookup
     )
     return bytes(pdf.output())

@@ -274,6 +274,7 @@ class PickupService(FlowRules):
             if payment
             else "Miễn phí",
             documents=tuple(d.name for d in (proc.documents if proc else []) if checklist.get(d.code)),
+            lookup_base=self.lookup_base(detail.unit_id),
         )
         return self.receipts.save(detail.row.visit_id, rd)
 

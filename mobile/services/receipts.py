@@ -41,7 +41,8 @@ class ReceiptStore:
         except (FileNotFoundError, ValueError):
             return {}
 
-    def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str) -> None:
+    def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str,
+               lookup: str = "") -> None:
         """Write `content` under a fresh random name, point `key` at it and drop the file it replaces."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
@@ -50,7 +51,7 @@ class ReceiptStore:
         old = index.get(key)
         if old and SAFE_NAME.match(old.get("file", "")):
             (self.folder / old["file"]).unlink(missing_ok=True)
-        index[key] = {"file": name, "code": code, "appointment": appointment}
+        index[key] = {"file": name, "code": code, "appointment": appointment, "lookup": lookup or code}
         tmp = self.folder / "index.json.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False))
         tmp.replace(self.folder / "index.json")
@@ -68,7 +69,9 @@ class ReceiptStore:
 
     def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
         """Render and store the PDF for a visit (replacing an older one)."""
-        self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at)
+        lookup = lookup_url(data.dossier_code, data.lookup_base)
+        self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at,
+                    lookup)
         return self.get(visit_id)  # type: ignore[return-value]
 
     def get(self, visit_id: int) -> ReceiptInfo | None:
@@ -77,7 +80,7 @@ class ReceiptStore:
         if not found:
             return None
         entry, path, url = found
-        lookup = lookup_url(entry["code"])
+        lookup = entry.get("lookup") or entry["code"]
         return ReceiptInfo(visit_id, entry["code"], path, url, qr_base64(lookup),
                            entry.get("appointment", ""), lookup)
 
@@ -94,7 +97,7 @@ class ReceiptStore:
         if not found:
             return None
         entry, path, url = found
-        return ReceiptInfo(owner_id, entry["code"], path, url, "", "", lookup_url(entry["code"]))
+        return ReceiptInfo(owner_id, entry["code"], path, url, "", "", entry.get("lookup") or entry["code"])
 
     def url(self, visit_id: int) -> str | None:
         """Download URL (web) of a visit's receipt, or None."""

@@ -56,8 +56,13 @@ def test_pdf_embeds_the_qr_image():
 
 
 def test_qr_png_and_lookup_url():
-    url = lookup_url(CODE)
-    assert CODE in url
+    url = lookup_url(CODE, "https://tracuu.example.vn/tra-cuu/")
+    assert url == f"https://tracuu.example.vn/tra-cuu?ma={CODE}"
     img = Image.open(io.BytesIO(qr_png(url)))
     assert img.size[0] == img.size[1] > 100
     assert qr_base64(url).startswith("iVBOR")  # base64 of a PNG signature
+
+
+def test_without_a_lookup_page_the_qr_holds_the_bare_code():
+    # the phone never invents an address: before the unit's settings arrive, the code alone
+    assert lookup_url(CODE, None) == CODE

@@ -118,7 +118,8 @@ async def test_receipt_code_mismatch_stops_the_delivery(tmp_path, seeded_server)
 async def test_receipt_code_read_from_a_qr_photo(tmp_path, seeded_server):
     h, row = await open_delivery(tmp_path, seeded_server)
     await advance_delivery(h, row, 2)
-    h.photos._photos = [_png_to_jpeg(qr_png(lookup_url(row.dossier_code), box_size=8))]
+    slip_qr = lookup_url(row.dossier_code, seeded_server.url + "/tra-cuu")
+    h.photos._photos = [_png_to_jpeg(qr_png(slip_qr, box_size=8))]
     await click_key(h, "scan-qr")
     await wait_until(h, lambda: h.find(key="field-receipt_code").value == row.dossier_code, what="qr")
     await click_key(h, "next")

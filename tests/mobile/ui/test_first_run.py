@@ -112,3 +112,25 @@ async def test_changing_server_is_refused_while_logged_in(tmp_path, seeded_serve
     else:
         raise AssertionError("a logged-in phone changed server")
     assert setup.server_url() == seeded_server.url
+
+
+async def test_fee_step_offers_cash_only_when_the_commune_has_no_account(tmp_path, seeded_server):
+    from sqlalchemy import update
+    from uikit import advance_to, current_step, make_fix, pickup_row
+
+    from backend.db.schema import units
+
+    with seeded_server.engine.begin() as conn:  # An Phú closes its account on the server
+        conn.execute(update(units).where(units.c.code == "000.21.01.H01").values(bank_account=None))
+    h = await start_app(seeded_server.url, tmp_path / "app")
+    await login(h)
+    row = pickup_row(h, "chung_thuc_ban_sao")
+    assert row.procedure_code == "chung_thuc_ban_sao", "the demo has a certified copy (a fee) to pick up"
+    h.location.fix = make_fix(row.lat, row.lon)
+    await click_key(h, f"visit-{row.visit_id}")
+    await click_key(h, "start-pickup")
+    await advance_to(h, 5)
+    assert current_step(h) == 5
+    assert "Đơn vị chưa có tài khoản nhận chuyển khoản: chỉ thu tiền mặt." in h.texts()
+    assert h.find_all(key="pay-transfer") == [] and h.find_all(key="pay-cash")
+    assert not any("Quét mã để chuyển khoản" in t for t in h.texts())
