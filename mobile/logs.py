@@ -13,23 +13,28 @@ _HANDLER_NAME = "doorstep-file"
 
 
 def configure_logging(data_dir: Path | str, level: int = logging.INFO) -> Path:
-    """Send the `mobile` and `api_client` loggers to <data_dir>/logs/doorstep.log (once per process).
+    """Send the `mobile` and `api_client` loggers to <data_dir>/logs/doorstep.log.
 
-    Called again (another tab, a test) it changes nothing and returns the same path.
+    Called again for the same directory (another tab) it changes nothing; for another directory
+    (a test, a new data dir) the file moves there: one process, one log file.
     """
     folder = Path(data_dir) / "logs"
     path = folder / LOG_NAME
     for name in ("mobile", "api_client"):
         logger = logging.getLogger(name)
-        if any(h.get_name() == _HANDLER_NAME for h in logger.handlers):
+        logger.setLevel(level)
+        mine = [h for h in logger.handlers if h.get_name() == _HANDLER_NAME]
+        if any(isinstance(h, logging.FileHandler) and h.baseFilename == str(path.resolve()) for h in mine):
             continue
+        for old in mine:
+            logger.removeHandler(old)
+            old.close()
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                        encoding="utf-8", delay=True)
         handler.set_name(_HANDLER_NAME)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(level)
     return path
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from .route import RouteService
 from .setup import SetupService
 from .supervision import SupervisionService
 from .sync import SyncService
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -73,4 +76,4 @@ class Services:
         try:
             self.db.conn.close()
         except Exception:  # noqa: BLE001 - closing twice is harmless
-            pass
+            log.debug("store already closed", exc_info=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
 import flet as ft
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class GeolocatorLocationService:
                 try:
                     status = await asyncio.wait_for(geo.request_permission(), timeout=min(8.0, timeout_s))
                 except (TimeoutError, Exception):  # noqa: BLE001 - fall through and try the fix anyway
-                    pass
+                    log.info("location permission request failed", exc_info=True)
             if status == ftg.GeolocatorPermissionStatus.DENIED_FOREVER:
                 raise LocationError("Không được cấp quyền vị trí (location permission denied)")
             pos = await asyncio.wait_for(geo.get_current_position(), timeout=timeout_s)
@@ -68,6 +71,7 @@ class GeolocatorLocationService:
         except LocationError:
             raise
         except Exception as exc:  # noqa: BLE001 - the client reports service-off etc. as errors
+            log.warning("GPS error: %s", exc)
             raise LocationError(f"Lỗi GPS: {exc}") from exc
         if pos is None or pos.latitude is None or pos.longitude is None:
             raise LocationError("Không có vị trí (no position)")

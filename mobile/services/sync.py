@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from mobile.store import outbox
 from mobile.sync import SyncEngine, SyncReport, session_client_factory
 
 from .observable import Observable
+
+log = logging.getLogger(__name__)
 
 
 class SyncState(Observable):
@@ -101,6 +104,7 @@ class SyncService:
         try:
             report = await asyncio.to_thread(lambda: self._engine_for_thread().run_once(force=force))
         except Exception as exc:  # noqa: BLE001 - the bar must say something, never crash the app
+            log.exception("sync run failed unexpectedly")
             report = SyncReport(errors=[f"Lỗi không mong đợi: {exc}"])
         finally:
             self.state.syncing = False
@@ -116,7 +120,7 @@ class SyncService:
                 try:
                     cb(report)
                 except Exception:  # noqa: BLE001 - a closed screen must not stop the rest
-                    pass
+                    log.debug("an after-sync listener failed (closed screen?)", exc_info=True)
         return report
 
     def request(self) -> None:

@@ -11,6 +11,7 @@ killing the app and running again finishes the job without duplicates.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from mobile.store.wipe import pending_counts
 
 from .backoff import next_attempt_at
 from .report import SyncReport
+
+log = logging.getLogger(__name__)
 
 PUSH_BATCH = 50
 MAX_PULL_PAGES = 1000  # a guard against a server that never says has_more=false
@@ -385,8 +388,9 @@ class SyncEngine:
     def _refresh_units(self, client: Client) -> None:
         try:
             cache.upsert_units(self.db, client.units())
-        except (APIConnectionError, APIStatusError):
-            pass  # units are a nicety for the address picker; the next full sync retries
+        except (APIConnectionError, APIStatusError) as exc:
+            # units are a nicety for the address picker; the next full sync retries
+            log.info("unit tree not refreshed: %s", exc)
 
     def _record(self, report: SyncReport) -> None:
         if report.skipped:
