@@ -83,7 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--phone", default=None)
 
     app = sub.add_parser("app", help="run only the web app against a remote backend")
-    app.add_argument("--backend-url", required=True, help="e.g. https://doorstep.example.vn")
+    target = app.add_mutually_exclusive_group(required=True)
+    target.add_argument("--backend-url", help="e.g. https://doorstep.example.vn")
+    target.add_argument("--first-run", action="store_true",
+                        help="no preset server: each tab is set up like a new phone (first-run screen)")
     _server_options(app, port=8550)
     app.add_argument("--data-dir", type=Path, default=Path("data"), help="local app data (default ./data)")
 
@@ -223,9 +226,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     """`doorstep app`: only the Flet web UI, talking to a backend elsewhere."""
     from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
 
-    backend_url = args.backend_url.rstrip("/")
+    backend_url = None if args.first_run else args.backend_url.rstrip("/")
     app = make_asgi_app(backend_url, args.data_dir)
-    print(f"Ứng dụng web tại {_public_url(args.host, args.port)}, máy chủ {backend_url}", flush=True)
+    server = backend_url or "đặt ở màn hình cài đặt (set on the first-run screen)"
+    print(f"Ứng dụng web tại {_public_url(args.host, args.port)}, máy chủ {server}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -155,6 +155,9 @@ def test_app_serves_only_the_web_ui(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                  "--data-dir", str(tmp_path)]) == 0
     assert made == [("https://doorstep.example.vn", tmp_path)]
     assert fake.calls == [{"app": "ASGI", "host": "127.0.0.1", "port": 8600, "log_level": "info"}]
+    # --first-run: no preset server, each tab shows the first-run screen like a new phone
+    assert main(["app", "--first-run", "--port", "8600", "--data-dir", str(tmp_path)]) == 0
+    assert made[-1] == (None, tmp_path)
 
 
 def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
