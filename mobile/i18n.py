@@ -83,6 +83,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "“Server setup” screen.",
     ),
     "provision_show": ("Mã cấp phát điện thoại", "Phone provisioning QR"),
+    "provision_copy": ("Sao chép nội dung", "Copy the text"),
+    "provision_copied": ("Đã sao chép.", "Copied."),
     "logging_in": ("Đang đăng nhập…", "Signing in…"),
     "logout": ("Đăng xuất", "Sign out"),
     "logout_warn": (

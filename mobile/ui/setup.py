@@ -18,7 +18,6 @@ class SetupView:
         t = ctx.t
         self.field = ft.TextField(
             label=t("setup_field"),
-            hint_text="https://…",
             autofocus=True,
             multiline=False,
             keyboard_type=ft.KeyboardType.URL,

@@ -3,6 +3,8 @@ the day's visits coloured by status, and a side list of officers with their coun
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 
 import flet as ft
@@ -24,6 +26,8 @@ from mobile.ui.supervisor.common import (
     status_legend,
 )
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
+
+log = logging.getLogger(__name__)
 
 MAP_HEIGHT = 520
 MAX_VISIT_MARKERS = 600  # a commune's day; more would slow the browser without helping anyone
@@ -360,13 +364,29 @@ class BoardView:
                 [
                     ft.Text(t("provision_hint"), size=14),
                     ft.Image(src=qr_png(text, box_size=6), width=260, height=260, key="provision-qr"),
-                    ft.Text(text, size=13, selectable=True, color=MUTED, key="provision-text"),
+                    ft.Text(text, size=13, color=MUTED, key="provision-text"),
+                    ft.TextButton(
+                        content=t("provision_copy"),
+                        icon=ft.Icons.COPY,
+                        height=TOUCH,
+                        on_click=lambda ev: self.ctx.run(self._copy, text),
+                        key="provision-copy",
+                    ),
                 ],
                 t("close"),
                 "provision-close",
                 420,
             )
         )
+
+    async def _copy(self, text: str) -> None:
+        """Put the provisioning text on the clipboard (to send it to an officer by message)."""
+        try:
+            await asyncio.wait_for(ft.Clipboard().set(text), timeout=3)
+        except Exception:  # noqa: BLE001 - a browser may refuse the clipboard: the text stays on screen
+            log.info("clipboard refused the provisioning text", exc_info=True)
+            return
+        self.ctx.nav.toast(self.ctx.t("provision_copied"))
 
     async def _toggle_track(self, e: ft.Event) -> None:
         oid = int(e.control.data)
