@@ -71,7 +71,8 @@ class SetupService:
         """The provisioning text found in a photo (off the event loop), or None."""
         texts = await asyncio.to_thread(qr_reader.decode_qr, raw)
         provisioning = [t for t in texts if t.lower().startswith("doorstep:")]
-        return (provisioning or texts or [None])[0]
+        found = provisioning or texts
+        return found[0] if found else None
 
     @staticmethod
     def parse(text: str) -> Provisioning:

@@ -75,3 +75,19 @@ def test_phone_app_starts_with_only_its_dependencies(tmp_path, sqlite_server):
     assert "Cài đặt máy chủ" in out["first_screen"]
     assert "Đăng nhập cán bộ" in out["after_setup"]
     assert out["screen"] == "route" and out["server_only_imported"] == []
+
+
+def test_flet_build_configuration_and_assets_are_complete():
+    from PIL import Image
+
+    flet = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["flet"]
+    for key in ("org", "product", "company", "artifact", "bundle_id", "build_number", "permissions"):
+        assert flet.get(key), key
+    app_dir = ROOT / flet["app"]["path"]
+    assert (app_dir / f"{flet['app']['module']}.py").is_file()
+    assert "backend" in flet["app"]["exclude"]  # the server never ships inside the APK
+    assert flet["android"]["permission"]["android.permission.ACCESS_BACKGROUND_LOCATION"] is False
+    with Image.open(app_dir / "assets" / "icon.png") as icon:
+        assert icon.format == "PNG" and icon.size == (1024, 1024)
+    with Image.open(app_dir / "assets" / "splash.png") as splash:
+        assert splash.format == "PNG" and splash.size[0] == splash.size[1] >= 512
