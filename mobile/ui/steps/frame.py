@@ -168,10 +168,14 @@ class StepFlow:
         self.render()
 
     def _prev(self, e: ft.Event) -> None:
+        if self.recording:  # the draft is being turned into an event in a worker thread
+            return
         self._save_fields()
         self._go(max(0, self.draft.step - 1))
 
     def _next(self, e: ft.Event) -> None:
+        if self.recording:
+            return
         try:
             self._validators()[self.draft.step]()
         except FlowError as exc:
