@@ -137,6 +137,8 @@ class StepFlow:
 
     def _save_fields(self, e: ft.Event | None = None) -> None:
         """Keep typed text in the draft even before 'Tiếp tục' (a crash mid-form loses nothing)."""
+        if self.recording:  # the draft is being recorded: a late blur must not write it back
+            return
         step = self.steps[self.draft.step] if self.draft.step < len(self.steps) else ""
         bucket = self.buckets.get(step)
         if not bucket:
