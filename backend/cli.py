@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[db], help="run the API (and the web UI)")
     _server_options(serve)
     serve.add_argument("--no-web-ui", action="store_true", help="serve the API only, no web UI at /")
+    serve.add_argument("--public-url", default=os.environ.get("DOORSTEP_PUBLIC_URL"),
+                       help="address phones use to reach this server, shown in the provisioning QR "
+                            "(default $DOORSTEP_PUBLIC_URL, else http://HOST:PORT)")
 
     seed = sub.add_parser("seed", parents=[db], help="load demo data (An Phú, An Giang)")
     seed.add_argument("--demo", action="store_true", help="the demo data set (required)")
@@ -70,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[db], help="seed demo data if empty, print logins, serve")
     _server_options(demo)
     demo.add_argument("--no-web-ui", action="store_true", help="serve the API only, no web UI at /")
+    demo.add_argument("--public-url", default=os.environ.get("DOORSTEP_PUBLIC_URL"),
+                       help="address phones use to reach this server, shown in the provisioning QR "
+                            "(default $DOORSTEP_PUBLIC_URL, else http://HOST:PORT)")
 
     imp = sub.add_parser("import", parents=[db], help="import dossiers from a CSV or JSON export")
     imp.add_argument("file", type=Path, help="a .csv or .json file")
@@ -128,7 +134,8 @@ def _public_url(host: str, port: int) -> str:
 def _run_server(args: argparse.Namespace) -> int:
     from .app import create_app  # imported late: it pulls in FastAPI, Flet and every router
 
-    settings = _settings(args, web_ui=not args.no_web_ui, public_url=_public_url(args.host, args.port))
+    public = (args.public_url or "").rstrip("/") or _public_url(args.host, args.port)
+    settings = _settings(args, web_ui=not args.no_web_ui, public_url=public)
     _prepared_engine(settings).dispose()
     app = create_app(settings)
     print(f"Doorstep đang chạy tại {settings.public_url} (API: {settings.public_url}/api/docs)", flush=True)
