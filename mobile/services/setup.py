@@ -10,13 +10,17 @@ import sqlite_utils
 
 from api_client.client import Client
 from api_client.errors import APIConnectionError, APIStatusError
+from api_client.retry import RetryPolicy
 from mobile import qr_reader, store
 from mobile.provisioning import Provisioning, ProvisioningError, parse_provisioning
 from mobile.store import settings
 
-from .api import make_client
-
 log = logging.getLogger(__name__)
+
+
+def probe_client(base_url: str) -> Client:
+    """A client for the one setup check: short timeout, no retry (the officer is waiting)."""
+    return Client(base_url, None, timeout=8.0, retry=RetryPolicy.none())
 
 
 class SetupError(Exception):
@@ -38,7 +42,7 @@ class SetupService:
         db: sqlite_utils.Database,
         preset_url: str | None = None,
         on_changed: Callable[[str], None] | None = None,
-        client_factory: Callable[[str], Client] = make_client,
+        client_factory: Callable[[str], Client] = probe_client,
     ) -> None:
         self.db = db
         self.preset_url = preset_url  # web mode: the server passes its own address in code
