@@ -54,12 +54,11 @@ def list_unit_settings(db: sqlite_utils.Database) -> list[UnitSettingsPublic]:
 def unit_settings_for(db: sqlite_utils.Database, unit_id: int | None) -> UnitSettingsPublic | None:
     """The settings of the commune a unit (a commune or one of its hamlets) belongs to.
 
-    With no unit (or one not found), the only cached commune when there is exactly one: a hamlet
-    officer works for one commune. None when nothing was synced yet.
+    A unit of another commune gets None (never that commune's neighbour's account). With no unit
+    at all, the only cached commune when there is exactly one (a hamlet officer works for one).
+    None when nothing was synced yet.
     """
     every = list_unit_settings(db)
-    if unit_id is not None:
-        for s in every:
-            if s.unit_id == unit_id or unit_id in s.hamlet_ids:
-                return s
-    return every[0] if len(every) == 1 else None
+    if unit_id is None:
+        return every[0] if len(every) == 1 else None
+    return next((s for s in every if s.unit_id == unit_id or unit_id in s.hamlet_ids), None)

@@ -76,3 +76,13 @@ def test_default_lookup_page_is_the_servers_own(live_server, tmp_path):
     assert engine.run_once().ok
     assert pickup.lookup_base(None) == "http://127.0.0.1:8123/tra-cuu"
     assert pickup.bank_for(None) is None  # the test world's communes have no account: cash only
+
+
+def test_a_dossier_of_another_commune_never_gets_this_communes_account(world_server, tmp_path):
+    srv, world = world_server
+    _set_account(srv, world.x["commune"], "970405|7604201001234|UBND XA AN PHU")
+    engine, pickup = _phone(srv, tmp_path)
+    assert engine.run_once().ok
+    assert pickup.bank_for(world.x["hamlets"][1]).account == "7604201001234"
+    assert pickup.bank_for(world.y["commune"]) is None  # not the officer's commune: cash only
+    assert pickup.bank_for(world.y["hamlets"][0]) is None
