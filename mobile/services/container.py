@@ -40,7 +40,7 @@ class Services:
         self.store_dir = Path(store_dir)
         self.db = store.open_store(self.store_dir)
         # web mode passes the server's own address; an installed phone keeps the one set at first run
-        self.setup = SetupService(self.db, backend_url, on_changed=self.set_server)
+        self.setup = SetupService(self.db, backend_url or None, on_changed=self.set_server)
         backend_url = self.setup.server_url() or ""
         self.backend_url = backend_url
         self.location = location
