@@ -9,7 +9,7 @@ DEMO_DIR ?= .demo-data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-deps lint typecheck pytest bench screenshots clean
+.PHONY: demo test install system-deps lint typecheck pytest phone-check bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ pytest: install system-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
+
+# the phone app starts with [project].dependencies alone (also part of `make test`)
+phone-check: install
+	$(BIN)/pytest -m phone_build
 
 screenshots: install system-deps
 	DOORSTEP_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e

@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", parents=[db],
                    help="upgrade the database schema and load shipped reference data, then exit")
+    serve.add_argument("--public-url", default=os.environ.get("DOORSTEP_PUBLIC_URL"),
+                       help="address phones use to reach this server, shown in the provisioning QR "
+                            "(default $DOORSTEP_PUBLIC_URL, else http://HOST:PORT)")
 
     seed = sub.add_parser("seed", parents=[db], help="load demo data (An Phú, An Giang)")
     seed.add_argument("--demo", action="store_true", help="the demo data set (required)")
@@ -99,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[db], help="seed demo data if empty, print logins, serve")
     _server_options(demo)
     demo.add_argument("--no-web-ui", action="store_true", help="serve the API only, no web UI at /")
+    demo.add_argument("--public-url", default=os.environ.get("DOORSTEP_PUBLIC_URL"),
+                       help="address phones use to reach this server, shown in the provisioning QR "
+                            "(default $DOORSTEP_PUBLIC_URL, else http://HOST:PORT)")
 
     imp = sub.add_parser("import", parents=[db], help="import dossiers from a CSV or JSON export")
     imp.add_argument("file", type=Path, help="a .csv or .json file")
@@ -113,8 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, required in (("web", False), ("app", True)):  # `app`: the older name, kept for scripts
         web = sub.add_parser(name, help="run only the web UI (its own process), reaching the API over HTTP")
-        web.add_argument("--backend-url", required=required, default="http://127.0.0.1:8000",
-                         help="the API's address (default http://127.0.0.1:8000)")
+        target = web.add_mutually_exclusive_group(required=required)
+        target.add_argument("--backend-url", help="the API's address (default http://127.0.0.1:8000)")
+        target.add_argument("--first-run", action="store_true",
+                            help="no preset server: each tab is set up like a new phone (first-run screen)")
         _server_options(web, port=8550)
         web.add_argument("--data-dir", type=Path, default=Path("data"),
                          help="local app data (default ./data)")
@@ -181,7 +189,8 @@ def _run_server(args: argparse.Namespace) -> int:
         raise CliError("Nhiều worker thì giao diện web phải chạy riêng: thêm --no-web-ui và chạy "
                        "`doorstep web --backend-url ...` (several workers need --no-web-ui; "
                        "run the web UI apart with `doorstep web`)")
-    settings = _settings(args, web_ui=not args.no_web_ui, public_url=_public_url(args.host, args.port))
+    public = (args.public_url or "").rstrip("/") or _public_url(args.host, args.port)
+    settings = _settings(args, web_ui=not args.no_web_ui, public_url=public)
     settings.notice_dispatch = not getattr(args, "no_dispatch", False)
     # migrate and load reference data once, here, before any worker starts
     _prepared_engine(settings).dispose()
@@ -324,9 +333,10 @@ def cmd_web(args: argparse.Namespace) -> int:
     """`doorstep web` (alias `app`): only the Flet web UI, talking to the API over HTTP."""
     from mobile.web import make_asgi_app  # imported late: Flet is heavy and only this command needs it
 
-    backend_url = args.backend_url.rstrip("/")
+    backend_url = None if args.first_run else (args.backend_url or "http://127.0.0.1:8000").rstrip("/")
     app = make_asgi_app(backend_url, args.data_dir, clock=current_clock())
-    print(f"Ứng dụng web tại {_public_url(args.host, args.port)}, máy chủ {backend_url}", flush=True)
+    server = backend_url or "đặt ở màn hình cài đặt"
+    print(f"Ứng dụng web tại {_public_url(args.host, args.port)}, máy chủ {server}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -78,6 +78,9 @@ class Settings:
     max_blob_bytes: int = 10 * 1024 * 1024
     web_ui: bool = True  # mount the Flet web UI at "/"
     public_url: str = "http://127.0.0.1:8000"  # how the mounted UI reaches this API
+    # the public page where citizens look a dossier up (the receipt's QR); None: <public_url>/tra-cuu
+    lookup_base_url: str | None = field(
+        default_factory=lambda: os.environ.get("DOORSTEP_LOOKUP_BASE_URL") or None)
     failed_delivery_limit: int = 3
     # issue 4: where queued notices to citizens are POSTed (unset: they wait at the desk's outbox)
     notice_webhook_url: str | None = field(
@@ -97,8 +100,6 @@ class Settings:
     geocoder_timeout_s: float = 5.0
     geocoder_min_delay_s: float = 1.0  # Nominatim's usage policy: at most one request a second
     geocoder_user_agent: str = "doorstep/0.1 (commune one-stop home service)"
-    # the public dossier lookup page the receipt's QR opens (None: f"{public_url}/tra-cuu")
-    lookup_base_url: str | None = None
     lookup_rate_limit: int = 30  # lookups one client address may make per window
     lookup_rate_window_s: float = 600.0
 
@@ -133,6 +134,11 @@ class Settings:
         self.data_dir = Path(self.data_dir)
         if not self.secret_key:
             self.secret_key = _default_secret(self.data_dir)
+
+    @property
+    def lookup_url(self) -> str:
+        """Where the receipt's QR sends a citizen: lookup_base_url, or this server's /tra-cuu."""
+        return (self.lookup_base_url or f"{self.public_url.rstrip('/')}/tra-cuu").rstrip("/")
 
     @property
     def sqlalchemy_url(self) -> str:

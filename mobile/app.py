@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import flet as ft
 
 from api_client.domain.clock import Clock, SystemClock
 from mobile.i18n import EN, VI, Translator
+from mobile.logs import configure_logging
 from mobile.services.container import Services
 from mobile.services.location import GeolocatorLocationService, LocationService
 from mobile.services.photos import FilePickerPhotoService, PhotoService
@@ -24,6 +26,7 @@ from mobile.ui.handovers import HandoversView
 from mobile.ui.login import LoginView
 from mobile.ui.pickup import PickupView
 from mobile.ui.route import RouteView
+from mobile.ui.setup import SetupView
 from mobile.ui.supervisor import nav as sup_nav
 from mobile.ui.supervisor.at_risk import AtRiskView
 from mobile.ui.supervisor.board import BoardView
@@ -35,6 +38,8 @@ from mobile.ui.sync_bar import SyncBar
 from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme
 from mobile.ui.tracking import TrackingLogView
 
+log = logging.getLogger(__name__)
+
 DEVICE_KEY = "doorstep.device_id"
 LANG_KEY = "doorstep.lang"
 
@@ -45,6 +50,7 @@ async def device_id_for(page: ft.Page, timeout_s: float = 5.0) -> str:
     try:
         value = await asyncio.wait_for(prefs.get(DEVICE_KEY), timeout=timeout_s)
     except Exception:  # noqa: BLE001 - storage unavailable: a throwaway id still lets the tab work
+        log.warning("client storage unavailable: this tab gets a throwaway device id", exc_info=True)
         value = None
     if isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value):
         return value
@@ -52,7 +58,7 @@ async def device_id_for(page: ft.Page, timeout_s: float = 5.0) -> str:
     try:
         await asyncio.wait_for(prefs.set(DEVICE_KEY, new), timeout=timeout_s)
     except Exception:  # noqa: BLE001 - see above
-        pass
+        log.warning("could not keep the device id in client storage", exc_info=True)
     return new
 
 
@@ -84,11 +90,13 @@ class Shell:
 
     # -- Navigator ------------------------------------------------------------------
     def go(self, screen: str, **params: Any) -> None:
-        """Show a screen; anything but login needs a valid session."""
-        if screen != "login" and self.services.auth.session() is None:
+        """Show a screen; the first-run setup comes first, then anything but login needs a session."""
+        if self.services.setup.needs_setup():
+            screen, params = "setup", {}  # no server address yet: nothing else can work
+        elif screen not in ("login", "setup") and self.services.auth.session() is None:
             notice = self.tr.t("session_expired") if self.services.auth.has_expired_session() else ""
             screen, params = "login", {"notice": notice}
-        supervisor = screen != "login" and self.services.supervision.is_supervisor()
+        supervisor = screen not in ("login", "setup") and self.services.supervision.is_supervisor()
         if screen == "route" and supervisor:
             screen = "sup_board"  # a supervisor's home is the board, never an officer's pickup route
         if self.view is not None and hasattr(self.view, "dispose"):
@@ -96,7 +104,9 @@ class Shell:
         self.current = (screen, params)
         first_sync = params.pop("first_sync", False)
         self._render_top()
-        if screen == "login":
+        if screen == "setup":
+            self.view = SetupView(self.ctx)
+        elif screen == "login":
             self.view = LoginView(self.ctx, params.get("notice", ""))
         elif screen == "route":
             if self.route_state is None:
@@ -159,7 +169,7 @@ class Shell:
     # -- frame --------------------------------------------------------------------------
     def _render_top(self) -> None:
         t = self.tr.t
-        logged_in = self.current[0] != "login"
+        logged_in = self.current[0] not in ("login", "setup")
         name = self.services.officer_name() if logged_in else ""
         controls: list[ft.Control] = [
             ft.Text(t("app_title"), color=ft.Colors.WHITE, size=18, weight=ft.FontWeight.BOLD),
@@ -205,7 +215,7 @@ class Shell:
         try:
             await asyncio.wait_for(ft.SharedPreferences().set(LANG_KEY, self.tr.lang), timeout=3)
         except Exception:  # noqa: BLE001 - a preference is not worth an error
-            pass
+            log.info("language preference not saved", exc_info=True)
 
     def _after_sync(self, report: Any) -> None:
         # only the route list reloads by itself: a half-filled pickup form must never jump
@@ -214,7 +224,7 @@ class Shell:
             try:
                 self.page.update()
             except Exception:  # noqa: BLE001 - tab closed
-                pass
+                log.debug("route refresh after sync not shown (tab closed)", exc_info=True)
         if report is not None and getattr(report, "auth_required", False) and self.sync_bar:
             self.sync_bar.render()
 
@@ -253,7 +263,7 @@ def apply_locale(page: ft.Page, lang: str) -> None:
 
 
 def build_main(
-    backend_url: str,
+    backend_url: str | None,
     data_dir: Path | str,
     *,
     location_factory: Callable[[], LocationService] | None = None,
@@ -264,9 +274,14 @@ def build_main(
     auto_sync: bool = True,
     clock: Clock | None = None,
 ) -> Callable[[ft.Page], Any]:
-    """The Flet `main(page)`: per-device store under data_dir (web: data_dir/<device id>/)."""
+    """The Flet `main(page)`: per-device store under data_dir (web: data_dir/<device id>/).
+
+    `backend_url` None: the server address is the one kept in the store, set on the first-run
+    screen (an installed phone); web mode passes the server's own address and skips that screen.
+    """
     data_dir = Path(data_dir)
     clock = clock or SystemClock()  # one clock for every service of every session
+    configure_logging(data_dir)
 
     async def main(page: ft.Page) -> None:
         apply_theme(page)
@@ -293,7 +308,7 @@ def build_main(
             saved = await asyncio.wait_for(ft.SharedPreferences().get(LANG_KEY), timeout=3)
             lang = saved if saved in (VI, EN) else VI
         except Exception:  # noqa: BLE001 - default language
-            pass
+            log.info("language preference not read", exc_info=True)
         apply_locale(page, lang)
         shell = Shell(page, services, Translator(lang))
         page.data = shell  # tests and the web wrapper reach the shell through the page

@@ -27,6 +27,64 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cannot reach the server. The first sign-in needs a connection.",
     ),
     "err_server": ("Máy chủ đang lỗi, vui lòng thử lại sau.", "Server error, try again later."),
+    # first-run setup: which server this phone talks to (issue 8)
+    "setup_title": ("Cài đặt máy chủ", "Server setup"),
+    "setup_hint": (
+        "Nhập địa chỉ máy chủ, hoặc dán nội dung mã QR cấp phát hiện trên màn hình của lãnh đạo "
+        "bộ phận một cửa.",
+        "Type the server address, or paste the text of the provisioning QR shown on the supervisor's screen.",
+    ),
+    "setup_field": ("Địa chỉ máy chủ hoặc mã cấp phát", "Server address or provisioning code"),
+    "setup_save": ("Lưu và kết nối", "Save and connect"),
+    "setup_scan": ("Chụp mã QR cấp phát", "Photograph the provisioning QR"),
+    "setup_no_scanner": (
+        "Máy này không đọc được ảnh mã QR: hãy nhập hoặc dán nội dung mã.",
+        "This device cannot read QR photos: type or paste the code's text.",
+    ),
+    "setup_qr_unreadable": ("Không đọc được mã QR trong ảnh, vui lòng chụp lại.", "No QR in the photo."),
+    "setup_saved": ("Đã lưu máy chủ {server}.", "Server {server} saved."),
+    "setup_current": ("Máy chủ hiện tại: {server}", "Current server: {server}"),
+    "setup_unit": ("Đơn vị: {unit}", "Unit: {unit}"),
+    "setup_change": ("Đổi máy chủ", "Change server"),
+    "setup_err_empty": ("Vui lòng nhập địa chỉ máy chủ.", "Enter the server address."),
+    "setup_err_bad_scheme": (
+        "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://.",
+        "The address must start with http:// or https://.",
+    ),
+    "setup_err_no_host": ("Địa chỉ máy chủ thiếu tên máy.", "The address has no host name."),
+    "setup_err_bad_host": ("Tên máy chủ không hợp lệ.", "The host name is not valid."),
+    "setup_err_bad_port": ("Cổng (port) không hợp lệ.", "The port is not valid."),
+    "setup_err_has_query": (
+        "Địa chỉ máy chủ không được chứa ?, # hay tên đăng nhập.",
+        "The address must not contain ?, # or credentials.",
+    ),
+    "setup_err_bad_payload": ("Mã cấp phát không đúng định dạng.", "The provisioning code is malformed."),
+    "setup_err_bad_unit": ("Mã đơn vị trong mã cấp phát không hợp lệ.", "The unit code is not valid."),
+    "setup_err_unreachable": (
+        "Không kết nối được máy chủ: kiểm tra địa chỉ và mạng rồi thử lại.",
+        "Cannot reach the server: check the address and the connection.",
+    ),
+    "setup_err_not_doorstep": (
+        "Địa chỉ này không phải máy chủ Một cửa tận nhà.",
+        "This address is not a Doorstep server.",
+    ),
+    "setup_err_unsynced": (
+        "Còn dữ liệu chưa gửi lên máy chủ cũ: hãy đồng bộ trước khi đổi máy chủ.",
+        "Unsent data for the old server: sync before changing server.",
+    ),
+    "setup_err_logged_in": ("Hãy đăng xuất trước khi đổi máy chủ.", "Log out before changing server."),
+    "setup_err_preset": ("Máy chủ đã được cài sẵn, không đổi được.", "The server is preset here."),
+    # the supervisor's provisioning QR
+    "provision_title": ("Cài đặt điện thoại mới", "Set up a new phone"),
+    "provision_hint": (
+        "Trên điện thoại mới, mở ứng dụng và chụp mã này (hoặc nhập nội dung bên dưới) ở màn hình "
+        "“Cài đặt máy chủ”.",
+        "On the new phone, open the app and photograph this code (or type the text below) on the "
+        "“Server setup” screen.",
+    ),
+    "provision_show": ("Mã cấp phát điện thoại", "Phone provisioning QR"),
+    "provision_copy": ("Sao chép nội dung", "Copy the text"),
+    "provision_copied": ("Đã sao chép.", "Copied."),
     "logging_in": ("Đang đăng nhập…", "Signing in…"),
     "logout": ("Đăng xuất", "Sign out"),
     "logout_warn": (
@@ -167,6 +225,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "receipt_no": ("Số biên lai", "Receipt number"),
     "err_receipt_no": ("Cần nhập số biên lai.", "Receipt number is required."),
     "vietqr_hint": ("Quét mã để chuyển khoản ({bank} {account})", "Scan to pay ({bank} {account})"),
+    "fee_cash_only": (
+        "Đơn vị chưa có tài khoản nhận chuyển khoản: chỉ thu tiền mặt.",
+        "This unit has no account for transfers: cash only.",
+    ),
     "sign_here": ("Công dân ký vào ô dưới đây", "Citizen signs below"),
     "clear": ("Ký lại", "Clear"),
     "signed_strokes": ("Đã ký: {n} nét", "Signed: {n} strokes"),

@@ -7,10 +7,13 @@ still works: `available()` is False and the officer types the code.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 from PIL import Image, ImageOps
+
+log = logging.getLogger(__name__)
 
 CODE_RE = re.compile(r"[0-9A-Za-z.]+-\d{6}-\d{4}")
 
@@ -33,6 +36,7 @@ def decode_qr(raw: bytes) -> list[str]:
     try:
         img = ImageOps.exif_transpose(Image.open(io.BytesIO(raw))).convert("L")
     except Exception:  # noqa: BLE001 - Pillow raises many types for a bad file
+        log.info("not an image: QR not read", exc_info=True)
         return []
     if max(img.size) > 2000:  # phone photos: smaller is faster and decodes as well
         img.thumbnail((2000, 2000))

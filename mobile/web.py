@@ -29,8 +29,12 @@ MEDIA_TYPES = {
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
-def make_asgi_app(backend_url: str, data_dir: Path, clock: Clock | None = None) -> Any:
-    """The Flet web app mounted at '/': the officer's screens plus /receipts/<device>/<file>.pdf."""
+def make_asgi_app(backend_url: str | None, data_dir: Path, clock: Clock | None = None) -> Any:
+    """The Flet web app mounted at '/': the officer's screens plus /receipts/<device>/<file>.pdf.
+
+    The server's mount passes its own address; None makes every tab ask on its first-run screen,
+    as an installed phone does (`doorstep app --first-run`).
+    """
     data_dir = Path(data_dir)
     main = build_main(backend_url, data_dir, per_device=True, clock=clock)
     app = flet_fastapi.app(

@@ -90,7 +90,7 @@ from .sync import (
     Tombstone,
 )
 from .tracks import DutyChange, TrackBatch, TrackPushResult, TrackPushStatus
-from .units import UnitLevel, UnitPublic
+from .units import UnitLevel, UnitPublic, UnitSettingsPublic
 from .visits import (
     ChecklistEntry,
     CitizenConfirmation,

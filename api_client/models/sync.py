@@ -12,6 +12,7 @@ from .base import PublicModel, RequestModel
 from .catalogue import CataloguePublic
 from .dossiers import DossierPublic
 from .people import CitizenPublic
+from .units import UnitSettingsPublic
 from .visits import VisitPublic
 
 MAX_BATCH = 200
@@ -69,6 +70,9 @@ class PullResponse(PublicModel):
     citizens: list[CitizenPublic] = []
     catalogues: list[CataloguePublic] = []
     tombstones: list[Tombstone] = []
+    # the current settings of the officer's communes (bank account, lookup page): sent whole with
+    # every page, so a change on the server reaches the phone at its next sync
+    unit_settings: list[UnitSettingsPublic] = []
 
 
 class BlobStatus(PublicModel):

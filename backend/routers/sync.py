@@ -23,8 +23,9 @@ def push(body: PushRequest, engine: EngineDep, settings: SettingsDep,
 
 
 @router.get("/sync/pull")
-def pull(engine: EngineDep, officer: CurrentOfficer,
+def pull(engine: EngineDep, settings: SettingsDep, officer: CurrentOfficer,
          cursor: Annotated[str | None, Query(max_length=40)] = None,
          limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> PullResponse:
-    """The officer's visits (with dossiers, citizens), catalogues and tombstones since the cursor."""
-    return do_pull(engine, officer, cursor, limit)
+    """The officer's visits (with dossiers, citizens), catalogues and tombstones since the cursor,
+    and the settings of the officer's communes."""
+    return do_pull(engine, officer, cursor, limit, settings.lookup_url)

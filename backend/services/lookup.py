@@ -67,7 +67,7 @@ class PublicStatus:
 
 def lookup_page_url(settings: Settings) -> str:
     """The address the receipt's QR opens (the deployment's setting, else this server's page)."""
-    return settings.lookup_base_url or f"{settings.public_url.rstrip('/')}/tra-cuu"
+    return settings.lookup_url
 
 
 def _public(row: Any) -> PublicStatus:

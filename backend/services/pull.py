@@ -10,6 +10,7 @@ from ..db.changes import current_seq
 from ..db.schema import catalogues, citizens, dossiers, tombstones, visits
 from ..errors import ApiError
 from .clock import now_iso
+from .unit_settings import unit_settings
 from .views import catalogue_public, citizen_public, dossier_public, visit_public
 
 
@@ -22,8 +23,10 @@ def parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
-def pull(engine: Engine, officer: OfficerPublic, cursor: str | None, limit: int) -> PullResponse:
-    """A page of the officer's visits after the cursor, with dossiers, citizens, catalogues, tombstones."""
+def pull(engine: Engine, officer: OfficerPublic, cursor: str | None, limit: int,
+         lookup_url: str) -> PullResponse:
+    """A page of the officer's visits after the cursor, with dossiers, citizens, catalogues, tombstones,
+    and the current settings of the officer's communes (their receipts point at `lookup_url`)."""
     since = parse_cursor(cursor)
     with engine.connect() as conn:
         # Rows up to the counter's committed value are all committed (seq order is commit order),
@@ -58,6 +61,7 @@ def pull(engine: Engine, officer: OfficerPublic, cursor: str | None, limit: int)
         held = set(conn.execute(select(visits.c.id).where(
             visits.c.assignee_id == officer.id, visits.c.status != VisitStatus.CANCELLED.value)).scalars())
         tomb_rows = [t for t in conn.execute(tq).mappings() if t["entity_id"] not in held]
+        settings = unit_settings(conn, officer.unit_ids, lookup_url)
     return PullResponse(
         next_cursor=str(max(upper, since)),
         has_more=has_more,
@@ -68,4 +72,5 @@ def pull(engine: Engine, officer: OfficerPublic, cursor: str | None, limit: int)
         catalogues=[catalogue_public(c) for c in catalogue_rows],
         tombstones=[Tombstone(entity=t["entity"], id=t["entity_id"], reason=t["reason"], at=t["at"])
                     for t in tomb_rows],
+        unit_settings=settings,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -16,11 +17,14 @@ from .duty import DutyService
 from .handovers import HandoverService
 from .location import LocationService
 from .photos import PhotoService
-from .pickup import PickupService, bank_from_env
+from .pickup import PickupService
 from .receipts import ReceiptStore
 from .route import RouteService
+from .setup import SetupService
 from .supervision import SupervisionService
 from .sync import SyncService
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -29,7 +33,7 @@ class Services:
     def __init__(
         self,
         store_dir: Path,
-        backend_url: str,
+        backend_url: str | None,
         location: LocationService,
         photos: PhotoService,
         receipts_url_prefix: str | None = None,
@@ -39,6 +43,9 @@ class Services:
         self.clock: Clock = clock or SystemClock()
         self.store_dir = Path(store_dir)
         self.db = store.open_store(self.store_dir)
+        # web mode passes the server's own address; an installed phone keeps the one set at first run
+        self.setup = SetupService(self.db, backend_url or None, on_changed=self.set_server)
+        backend_url = self.setup.server_url() or ""
         self.backend_url = backend_url
         self.location = location
         self.photos = photos
@@ -49,11 +56,9 @@ class Services:
         self.route = RouteService(self.db, location, receipt_url=self.receipts.url, clock=self.clock)
         self.duty = DutyService(self.db, location, on_changed=self.sync.request, clock=self.clock)
         self.sync.on_synced(lambda report: self.duty.refresh())  # sent points leave the count
-        self.pickup = PickupService(self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request,
-                                    clock=self.clock)
-        self.delivery = DeliveryService(
-            self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request, clock=self.clock
-        )
+        self.pickup = PickupService(self.db, self.receipts, on_recorded=self.sync.request, clock=self.clock)
+        self.delivery = DeliveryService(self.db, self.receipts, on_recorded=self.sync.request,
+                                        clock=self.clock)
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts, clock=self.clock)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)
@@ -61,6 +66,11 @@ class Services:
     def today(self) -> date:
         """Today's date in Vietnam by this device's clock (the officer's working day)."""
         return vn_date(self.clock.now())
+    def set_server(self, url: str) -> None:
+        """Point every online service at a new server address (the first-run screen set it)."""
+        self.backend_url = url
+        for svc in (self.auth, self.handovers, self.supervision, self.desk):
+            svc.backend_url = url
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""
@@ -74,4 +84,4 @@ class Services:
         try:
             self.db.conn.close()
         except Exception:  # noqa: BLE001 - closing twice is harmless
-            pass
+            log.debug("store already closed", exc_info=True)

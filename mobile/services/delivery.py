@@ -16,7 +16,7 @@ from api_client.domain.identity import IdentityError, check_citizen_id
 from api_client.models import DeliveryCompleted, DeliveryPayload
 from mobile import qr_reader, store
 
-from .flow import BankAccount, FlowError, FlowRules
+from .flow import FlowError, FlowRules
 from .models import Draft, VisitDetail
 from .receipts import ReceiptInfo, ReceiptStore
 
@@ -41,11 +41,10 @@ class DeliveryService(FlowRules):
         self,
         db: sqlite_utils.Database,
         documents: ReceiptStore,
-        bank: BankAccount | None = None,
         on_recorded: Any = None,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(db, bank, on_recorded, clock)
+        super().__init__(db, on_recorded, clock)
         self.documents = documents  # letters are served like receipts
 
     steps = STEPS

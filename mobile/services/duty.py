@@ -15,6 +15,7 @@ service only feeds it from the LocationService on the page's event loop:
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Callable
 from datetime import UTC
@@ -27,6 +28,8 @@ from mobile.tracking import BreadcrumbRecorder, Offer, TrackingConfig
 
 from .location import LocationError, LocationService
 from .observable import Observable
+
+log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_S = 30.0
 
@@ -97,6 +100,7 @@ class DutyService:
             s.on_duty = self.recorder.on_duty
             s.pending = tracking.pending_points(self.db)
         except Exception:  # noqa: BLE001 - the store closed under us (tab gone): keep the last values
+            log.debug("duty state not refreshed", exc_info=True)
             return
         s.recording = self._task is not None and not self._task.done()
         s.notify()
@@ -165,6 +169,7 @@ class DutyService:
             s.problem, s.problem_detail = "gps", exc.code if exc.code != "other" else exc.detail
             offer = self.recorder.offer(None)
         except Exception as exc:  # noqa: BLE001 - any GPS plugin failure: report it, try again next tick
+            log.warning("GPS plugin failed: %s", exc, exc_info=True)
             s.problem, s.problem_detail = "gps", str(exc) or type(exc).__name__
             offer = self.recorder.offer(None)
         else:
@@ -190,6 +195,7 @@ class DutyService:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - e.g. a busy store: the loop must outlive it
+                log.exception("duty tick failed")
                 self.state.problem, self.state.problem_detail = "gps", str(exc)
                 self.state.notify()
             await asyncio.sleep(self.interval_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,14 +22,17 @@ from mobile.vietqr import vietqr_payload
 
 from .models import Draft, VisitDetail
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class BankAccount:
-    """Where transfer fees go (the commune's account), for the VietQR code."""
+    """Where transfer fees go (the commune's account, from the server's unit settings), for VietQR."""
 
     bin: str
     account: str
     bank_name: str
+    account_name: str = ""
 
 
 class FlowError(ValueError):
@@ -49,12 +53,10 @@ class FlowRules:
     def __init__(
         self,
         db: sqlite_utils.Database,
-        bank: BankAccount | None = None,
         on_recorded: Callable[[], Any] | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.db = db
-        self.bank = bank
         self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
         self.clock: Clock = clock or SystemClock()
 
@@ -114,24 +116,44 @@ class FlowRules:
         return [StagedBlob(p["sha256"], p["size"], p["mime"], p.get("path"), None) for p in photos]
 
     # -- fee ----------------------------------------------------------------------------
-    def vietqr(self, amount: int, dossier_code: str) -> tuple[str, BankAccount] | None:
+    def bank_for(self, unit_id: int | None) -> BankAccount | None:
+        """The account of the dossier's commune as the server last sent it; None: cash only.
+
+        Never a default: a made-up account would send citizens' money to the wrong place.
+        """
+        s = store.unit_settings_for(self.db, unit_id)
+        if s is None or not s.bank_bin or not s.bank_account_no:
+            return None
+        name = s.bank_name or s.bank_bin
+        return BankAccount(s.bank_bin, s.bank_account_no, name, s.bank_account_name or "")
+
+    def lookup_base(self, unit_id: int | None) -> str | None:
+        """The public lookup page the receipt's QR points at (None until a sync brought it)."""
+        s = store.unit_settings_for(self.db, unit_id)
+        return s.lookup_url if s and s.lookup_url else None
+
+    def vietqr(
+        self, amount: int, dossier_code: str, unit_id: int | None = None
+    ) -> tuple[str, BankAccount] | None:
         """Transfer QR payload (amount, dossier code in the note) when the unit has an account."""
-        if not self.bank or amount <= 0:
+        bank = self.bank_for(unit_id)
+        if bank is None or amount <= 0:
             return None
         try:
-            return vietqr_payload(
-                self.bank.bin, self.bank.account, amount, f"LE PHI {dossier_code}"
-            ), self.bank
+            return vietqr_payload(bank.bin, bank.account, amount, f"LE PHI {dossier_code}"), bank
         except ValueError:
+            log.warning("unit %s has an unusable bank account %s/%s", unit_id, bank.bin, bank.account)
             return None
 
-    @staticmethod
-    def check_payment(amount: int, method: str | None, receipt_no: str) -> dict | None:
+    def check_payment(self, amount: int, method: str | None, receipt_no: str,
+                      unit_id: int | None = None) -> dict | None:
         """The Payment of the event (None when free) or FlowError."""
         if amount <= 0:
             return None
         errors = {}
-        if method not in ("cash", "transfer"):
+        if method == "transfer" and self.bank_for(unit_id) is None:
+            errors["method"] = "Đơn vị chưa có tài khoản nhận chuyển khoản: chỉ thu tiền mặt."
+        elif method not in ("cash", "transfer"):
             errors["method"] = "Chọn hình thức nộp."
         if not (receipt_no or "").strip():
             errors["receipt_no"] = "Cần nhập số biên lai."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -10,6 +11,8 @@ from typing import Protocol
 import flet as ft
 
 from api_client.domain.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class GeolocatorLocationService:
                 try:
                     status = await asyncio.wait_for(geo.request_permission(), timeout=min(8.0, timeout_s))
                 except (TimeoutError, Exception):  # noqa: BLE001 - fall through and try the fix anyway
-                    pass
+                    log.info("location permission request failed", exc_info=True)
             if status == ftg.GeolocatorPermissionStatus.DENIED_FOREVER:
                 raise LocationError("permission_denied")
             pos = await asyncio.wait_for(geo.get_current_position(), timeout=timeout_s)

@@ -72,6 +72,7 @@ class VisitDetail:
     history: list[Attempt] = field(default_factory=list)
     unit_name: str = ""
     receipt_url: str | None = None
+    unit_id: int | None = None  # the dossier's unit (a hamlet): finds its commune's fee account
 
 
 @dataclass

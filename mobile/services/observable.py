@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 
 class Observable:
@@ -22,4 +25,5 @@ class Observable:
             try:
                 cb()
             except Exception:  # noqa: BLE001 - a dead view (closed tab) must not stop the rest
+                log.debug("a listener failed (closed tab?)", exc_info=True)
                 continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from api_client.models import (
 from mobile import store
 from mobile.receipt import RETURN_PLACES, ReceiptData
 
-from .flow import BankAccount, FlowError, FlowRules
+from .flow import FlowError, FlowRules
 from .lookup import lookup_base_url, lookup_link, new_lookup_token
 from .models import Draft, VisitDetail
 from .receipts import ReceiptInfo, ReceiptStore
@@ -37,15 +36,6 @@ STEPS = ("identify", "checklist", "photos", "form", "fee", "signature", "gps")
 RECEIPT_STEP = len(STEPS)  # shown after completion
 # form field kinds checked (and normalised) by the shared identity rules
 IDENTITY_CHECKS: dict[str, Callable[[str], str]] = {"citizen_id": check_citizen_id, "phone": check_phone}
-
-
-def bank_from_env() -> BankAccount | None:
-    """The unit's account from DOORSTEP_BANK_BIN / _ACCOUNT / _NAME (demo default: Agribank BIN)."""
-    bin_ = os.environ.get("DOORSTEP_BANK_BIN", "970405")
-    account = os.environ.get("DOORSTEP_BANK_ACCOUNT", "7600201000888")
-    if not bin_ or not account:
-        return None
-    return BankAccount(bin_, account, os.environ.get("DOORSTEP_BANK_NAME", "Agribank"))
 
 
 def parse_date(value: str) -> date | None:
@@ -66,11 +56,10 @@ class PickupService(FlowRules):
         self,
         db: sqlite_utils.Database,
         receipts: ReceiptStore,
-        bank: BankAccount | None = None,
         on_recorded=None,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(db, bank, on_recorded, clock)
+        super().__init__(db, on_recorded, clock)
         self.receipts = receipts
 
     steps = STEPS
@@ -282,7 +271,9 @@ class PickupService(FlowRules):
             if payment
             else "Miễn phí",
             documents=tuple(d.name for d in (proc.documents if proc else []) if checklist.get(d.code)),
-            lookup=lookup_link(lookup_base_url(self.db), token) if token else "",
+            # the unit's lookup page from the server's settings; before the first sync, the server's own
+            lookup=lookup_link(self.lookup_base(detail.unit_id) or lookup_base_url(self.db), token)
+            if token else "",
         )
         return self.receipts.save(detail.row.visit_id, rd)
 

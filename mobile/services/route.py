@@ -285,4 +285,5 @@ class RouteService:
             history=sorted(history, key=lambda a: a.date),
             unit_name=unit_name,
             receipt_url=self._receipt_url(visit_id) if self._receipt_url else None,
+            unit_id=dossier.unit_id if dossier else None,
         )

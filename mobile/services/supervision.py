@@ -31,6 +31,7 @@ from api_client.models import (
     UnitPublic,
 )
 from mobile import store
+from mobile.provisioning import provisioning_text
 
 from .api import OnlineService, make_client
 from .observable import Observable
@@ -323,6 +324,13 @@ class SupervisionService(OnlineService):
             except SupervisionError as exc:
                 out.failed.append((d.code, "", exc.detail))
         return out
+
+    # -- provisioning new phones -----------------------------------------------------------
+    async def provisioning(self) -> str:
+        """The text of the QR a new phone reads on its first-run screen: this server + my commune."""
+        mine = set(self.my_unit_ids())
+        communes = [u for u in await self.units() if u.id in mine and u.level.value == "commune"]
+        return provisioning_text(self.backend_url, communes[0].code if communes else None)
 
     # -- indicators ---------------------------------------------------------------------
     async def units(self) -> list[UnitPublic]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from mobile.store import outbox
 from mobile.sync import SyncEngine, SyncReport, session_client_factory
 
 from .observable import Observable
+
+log = logging.getLogger(__name__)
 
 
 class SyncState(Observable):
@@ -70,6 +73,11 @@ class SyncService:
         self._engine: SyncEngine | None = None
         self._after_sync: list[Callable[[SyncReport], None]] = []
         self._auto_task = None
+        # the loop the screens run on (None outside one): request() hops onto it from worker threads
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
         self.refresh_counts()
 
     def _engine_for_thread(self) -> SyncEngine:
@@ -102,6 +110,7 @@ class SyncService:
         try:
             report = await asyncio.to_thread(lambda: self._engine_for_thread().run_once(force=force))
         except Exception as exc:  # noqa: BLE001 - the bar must say something, never crash the app
+            log.exception("sync run failed unexpectedly")
             report = SyncReport(errors=[f"Lỗi không mong đợi: {exc}"])
         finally:
             self.state.syncing = False
@@ -117,16 +126,26 @@ class SyncService:
                 try:
                     cb(report)
                 except Exception:  # noqa: BLE001 - a closed screen must not stop the rest
-                    pass
+                    log.debug("an after-sync listener failed (closed screen?)", exc_info=True)
         return report
 
     def request(self) -> None:
-        """Ask for a sync soon (after an action was recorded); never blocks the caller."""
-        self.refresh_counts()
+        """Ask for a sync soon (after an action was recorded); never blocks the caller.
+
+        Safe from a worker thread (a flow records off the event loop): it hops onto the loop the
+        service was created on, where the screens and the sync task live.
+        """
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
+            home = self._loop
+            if home is not None and home.is_running():
+                home.call_soon_threadsafe(self.request)
+            else:
+                self.refresh_counts()
             return
+        self._loop = loop
+        self.refresh_counts()
         loop.create_task(self.sync_now(force=False))
 
     async def auto_sync(self) -> None:

@@ -14,9 +14,10 @@ Public API (all functions take the `sqlite_utils.Database` from `open_store` fir
     get_sync_state(db)                                      sync_state.py
     pending_counts(db) / wipe_personal_data(db)             wipe.py
     data_generation(db) -> int (changes with any shown data) db.py
+    get_setting / set_setting / unit_settings_for              settings.py
 """
 
-from . import blobs, cache, drafts, outbox, overrides, session, sync_state
+from . import blobs, cache, drafts, outbox, overrides, session, settings, sync_state
 from .actions import AUTO, MissingBlobError, normalise_event, record_action
 from .blobs import read_blob, save_blob
 from .cache import (
@@ -40,5 +41,6 @@ from .session import (
     save_session,
     update_tokens,
 )
+from .settings import get_setting, set_setting, unit_settings_for, upsert_unit_settings
 from .sync_state import SyncState, get_sync_state
 from .wipe import pending_counts, wipe_personal_data

@@ -207,12 +207,25 @@ _REFRESH = _sql(
     "INSERT INTO device (id, device_id) VALUES (1, lower(hex(randomblob(16))))",
 )
 
+# Issue 8: the server address set on the first-run screen (an installed phone has no environment
+# variables), and the settings of the officer's communes (fee account, lookup page) from the pull.
+_DEVICE_SETTINGS = _sql(
+    """CREATE TABLE device_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE unit_settings (
+        unit_id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL)""",
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
     ("0002_breadcrumbs", _BREADCRUMBS),
     ("0003_search_hamlet_procedure", _search_names),
     ("0004_data_generation", _GENERATION),
     ("0005_refresh_token_device_id", _REFRESH),
+    ("0006_device_settings", _DEVICE_SETTINGS),
 ]
 
 

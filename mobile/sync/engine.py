@@ -11,6 +11,7 @@ killing the app and running again finishes the job without duplicates.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from api_client import (
 from api_client.domain.clock import SystemClock
 from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
-from mobile.store import blobs, cache, outbox, overrides, sync_state
+from mobile.store import blobs, cache, outbox, overrides, settings, sync_state
 from mobile.store.db import transaction
 from mobile.store.outbox import OutboxItem
 from mobile.store.session import SessionTokens, load_session
@@ -39,6 +40,8 @@ from mobile.store.wipe import pending_counts
 
 from .backoff import next_attempt_at
 from .report import SyncReport
+
+log = logging.getLogger(__name__)
 
 PUSH_BATCH = 50
 MAX_PULL_PAGES = 1000  # a guard against a server that never says has_more=false
@@ -310,6 +313,7 @@ class SyncEngine:
             cache.upsert_dossiers(self.db, page.dossiers)
             cache.upsert_visits(self.db, page.visits)
             cache.upsert_catalogues(self.db, page.catalogues)
+            settings.upsert_unit_settings(self.db, page.unit_settings)
             for stone in page.tombstones:
                 if stone.entity != "visit":
                     continue
@@ -390,8 +394,9 @@ class SyncEngine:
     def _refresh_units(self, client: Client) -> None:
         try:
             cache.upsert_units(self.db, client.units())
-        except (APIConnectionError, APIStatusError):
-            pass  # units are a nicety for the address picker; the next full sync retries
+        except (APIConnectionError, APIStatusError) as exc:
+            # units are a nicety for the address picker; the next full sync retries
+            log.info("unit tree not refreshed: %s", exc)
 
     def _record(self, report: SyncReport) -> None:
         if report.skipped:

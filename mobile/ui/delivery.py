@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import flet as ft
@@ -271,8 +272,8 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
             )
 
     # -- 6 complete -----------------------------------------------------------------------
-    def _record(self) -> None:
-        self.svc.complete(self.draft, self.detail)
+    async def _record(self) -> None:
+        await asyncio.to_thread(self.svc.complete, self.draft, self.detail)
 
     # -- 7 done -----------------------------------------------------------------------------
     def _done(self) -> list[ft.Control]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import flet as ft
 
 from mobile.services.pickup import FlowError
@@ -57,9 +59,11 @@ class FailedView:
         self.reason = e.control.data
         self._render_reasons()
 
-    def _save(self, e: ft.Event) -> None:
+    async def _save(self, e: ft.Event) -> None:
         try:
-            self.ctx.services.pickup.report_failed(
+            # the fsynced write runs off the event loop (web mode: other tabs and the API keep going)
+            await asyncio.to_thread(
+                self.ctx.services.pickup.report_failed,
                 self.visit_id, self.reason, self.note.value or "", self.date.value or ""
             )
         except FlowError as exc:

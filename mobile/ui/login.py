@@ -6,7 +6,7 @@ import flet as ft
 
 from mobile.services.auth import LoginFailed
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import big_button, error_text, title
+from mobile.ui.theme import MUTED, TOUCH, big_button, error_text, title
 
 
 class LoginView:
@@ -30,23 +30,27 @@ class LoginView:
         self.button = big_button(t("login"), self._submit, key="login-btn")
 
     def build(self) -> ft.Control:
-        """The login form."""
+        """The login form; on an installed phone also which server it talks to, and a way to change it."""
         t = self.ctx.t
-        return ft.Container(
-            padding=20,
-            content=ft.Column(
-                [
-                    title(t("login_title")),
-                    ft.Text(t("login_hint"), size=14),
-                    self.username,
-                    self.password,
-                    self.error,
-                    ft.Row([self.button, self.busy]),
-                ],
-                spacing=16,
-                tight=True,
-            ),
-        )
+        rows: list[ft.Control] = [
+            title(t("login_title")),
+            ft.Text(t("login_hint"), size=14),
+            self.username,
+            self.password,
+            self.error,
+            ft.Row([self.button, self.busy]),
+        ]
+        setup = self.ctx.services.setup
+        if setup.can_change():
+            server = ft.Text(t("setup_current", server=setup.server_url() or ""), size=13, color=MUTED,
+                             key="login-server")
+            line: list[ft.Control] = [server]
+            if unit := setup.provisioned_unit():
+                line.append(ft.Text(t("setup_unit", unit=unit), size=13, color=MUTED))
+            line.append(ft.TextButton(content=t("setup_change"), height=TOUCH,
+                                      on_click=lambda e: self.ctx.nav.go("setup"), key="change-server"))
+            rows.append(ft.Row(line, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER))
+        return ft.Container(padding=20, content=ft.Column(rows, spacing=16, tight=True))
 
     async def _submit(self, e: ft.Event | None = None) -> None:
         t = self.ctx.t

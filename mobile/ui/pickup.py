@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import flet as ft
@@ -147,10 +148,11 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
             ),
         )
 
-    def _send_supplement(self, e: ft.Event) -> None:
+    async def _send_supplement(self, e: ft.Event) -> None:
         missing = self.svc.missing_required(self.proc, self.draft.data.get("checklist", {}))
         try:
-            self.svc.request_supplement(
+            await asyncio.to_thread(
+                self.svc.request_supplement,
                 self.detail, [d.code for d in missing], self._sup_note.value or "", self._sup_date.value or ""
             )
         except FlowError as exc:
@@ -277,8 +279,10 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         self.draft.data["pages"] = self._pages()
 
     # -- 6 signature, 7 GPS: shared steps (mobile.ui.steps) -------------------------------
-    def _record(self) -> None:
-        self.receipt = self.svc.complete(self.draft, self.detail, self.ctx.services.officer_name())
+    async def _record(self) -> None:
+        officer = self.ctx.services.officer_name()
+        # the event is written (fsynced) before the receipt is rendered, both off the event loop
+        self.receipt = await asyncio.to_thread(self.svc.complete, self.draft, self.detail, officer)
 
     # -- 8 receipt -----------------------------------------------------------------------------------
     def _receipt(self) -> list[ft.Control]:

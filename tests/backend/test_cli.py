@@ -126,6 +126,13 @@ def test_serve_builds_the_app_with_its_own_public_url(tmp_path: Path, monkeypatc
     with call["app"].state.engine.connect() as conn:  # reference data is there before any seed
         assert conn.execute(select(catalogues.c.version)).scalars().all() == [1]
         assert conn.execute(select(func.count()).select_from(units)).scalar_one() == 64
+    # the address phones use (the provisioning QR, the receipt's lookup page) can be given
+    monkeypatch.delenv("DOORSTEP_LOOKUP_BASE_URL", raising=False)
+    assert main(["serve", "--port", "8123", "--no-web-ui", "--public-url", "https://motcua.example.vn/",
+                 *db_args(tmp_path)]) == 0
+    settings = fake.calls[-1]["app"].state.settings
+    assert settings.public_url == "https://motcua.example.vn"
+    assert settings.lookup_url == "https://motcua.example.vn/tra-cuu"
 
 
 def test_demo_prints_logins_before_serving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -156,6 +163,9 @@ def test_app_serves_only_the_web_ui(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                  "--data-dir", str(tmp_path)]) == 0
     assert made == [("https://doorstep.example.vn", tmp_path)]
     assert fake.calls == [{"app": "ASGI", "host": "127.0.0.1", "port": 8600, "log_level": "info"}]
+    # --first-run: no preset server, each tab shows the first-run screen like a new phone
+    assert main(["app", "--first-run", "--port", "8600", "--data-dir", str(tmp_path)]) == 0
+    assert made[-1] == (None, tmp_path)
 
 
 def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

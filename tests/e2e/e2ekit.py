@@ -50,7 +50,7 @@ class Proc:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        """The real CLI: `doorstep demo` (seeded API + web UI), `--no-web-ui`, or `doorstep app`.
+        """The real CLI: `doorstep demo` (API + web UI), `--no-web-ui`, `doorstep app [--first-run]`.
 
         The server's business clock starts where the test's clock stands (`--now`), so the demo's
         "today" is the test's pinned day, not the machine's.
@@ -63,6 +63,8 @@ class Proc:
             return [*exe, "demo", "--no-web-ui", *net]
         if self.mode == "app":
             return [*exe, "app", "--backend-url", self.backend_url, *net]
+        if self.mode == "first-run":  # the web app with no preset server: tabs set up like new phones
+            return [*exe, "app", "--first-run", *net]
         raise ValueError(self.mode)
 
     def start(self, ready_path: str = "/") -> Proc:

@@ -8,7 +8,7 @@ import flet as ft
 
 from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
-from mobile.ui.theme import MUTED, OK, big_button
+from mobile.ui.theme import MUTED, OK, WARN, big_button
 
 
 class FeeStep:
@@ -39,19 +39,29 @@ class FeeStep:
         if amount <= 0:
             return items + self._fee_free()
         items.append(ft.Text(t("fee_amount", amount=format_vnd(amount)), size=20, weight=ft.FontWeight.BOLD))
+        unit_id = self.detail.unit_id
+        # no account synced for this commune: transfer is not offered (never a made-up account)
+        can_transfer = self.svc.bank_for(unit_id) is not None
+        methods = ("cash", "transfer") if can_transfer else ("cash",)
         method = fee_in.get("method")
+        if method not in methods:
+            method = fee_in["method"] = None if can_transfer else "cash"
         items.append(
             ft.Row(
                 wrap=True,
                 controls=[
                     big_button(t(f"pay_{m}"), self._method, primary=method == m, key=f"pay-{m}", data=m)
-                    for m in ("cash", "transfer")
+                    for m in methods
                 ],
             )
         )
+        if not can_transfer:
+            items.append(
+                ft.Text(t("fee_cash_only"), color=WARN, weight=ft.FontWeight.BOLD, key="fee-cash-only")
+            )
         items.append(self._field("receipt_no", t("receipt_no"), fee_in.get("receipt_no", "")))
         if method == "transfer":
-            qr = self.svc.vietqr(amount, self.detail.row.dossier_code)
+            qr = self.svc.vietqr(amount, self.detail.row.dossier_code, unit_id)
             if qr:
                 payload, bank = qr
                 items.append(ft.Text(t("vietqr_hint", bank=bank.bank_name, account=bank.account)))
@@ -69,7 +79,7 @@ class FeeStep:
         self._save_fields()
         fee_in = self.draft.data.get("fee_input", {})
         self.draft.data["payment"] = self.svc.check_payment(
-            self._fee_amount(), fee_in.get("method"), fee_in.get("receipt_no", "")
+            self._fee_amount(), fee_in.get("method"), fee_in.get("receipt_no", ""), self.detail.unit_id
         )
 
     # provided by the flow view

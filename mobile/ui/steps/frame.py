@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,6 +11,8 @@ import flet as ft
 from mobile.services.flow import FlowError
 from mobile.ui.context import ViewContext
 from mobile.ui.theme import MUTED, PRIMARY, TOUCH, big_button, error_text
+
+log = logging.getLogger(__name__)
 
 
 class StepFlow:
@@ -37,6 +40,7 @@ class StepFlow:
         self.fields: dict[str, ft.TextField] = {}
         self.pad: Any = None
         self.gps_busy = False
+        self.recording = False  # 'complete' is in flight: a second tap must not record twice
 
     @property
     def done_step(self) -> int:
@@ -55,8 +59,12 @@ class StepFlow:
         """One check per step before the last; each raises FlowError or fills the draft."""
         raise NotImplementedError
 
-    def _record(self) -> None:
-        """Record the flow's event (the last step's 'complete'); FlowError when refused."""
+    async def _record(self) -> None:
+        """Record the flow's event (the last step's 'complete'); FlowError when refused.
+
+        The fsynced write and the PDF render run in a worker thread (asyncio.to_thread): on the
+        event loop they would stall every other tab and the API in web mode.
+        """
         raise NotImplementedError
 
     # -- frame ----------------------------------------------------------------------------
@@ -131,6 +139,8 @@ class StepFlow:
 
     def _save_fields(self, e: ft.Event | None = None) -> None:
         """Keep typed text in the draft even before 'Tiếp tục' (a crash mid-form loses nothing)."""
+        if self.recording:  # the draft is being recorded: a late blur must not write it back
+            return
         step = self.steps[self.draft.step] if self.draft.step < len(self.steps) else ""
         bucket = self.buckets.get(step)
         if not bucket:
@@ -162,10 +172,14 @@ class StepFlow:
         self.render()
 
     def _prev(self, e: ft.Event) -> None:
+        if self.recording:  # the draft is being turned into an event in a worker thread
+            return
         self._save_fields()
         self._go(max(0, self.draft.step - 1))
 
     def _next(self, e: ft.Event) -> None:
+        if self.recording:
+            return
         try:
             self._validators()[self.draft.step]()
         except FlowError as exc:
@@ -176,14 +190,21 @@ class StepFlow:
     def _on_gps_step(self) -> bool:
         return self.draft.step == self.steps.index("gps")
 
-    def _complete(self, e: ft.Event) -> None:
-        if self.gps_busy or not self._gps_ready():
+    async def _complete(self, e: ft.Event) -> None:
+        # _gps_ready comes from GpsStep (listed after this base, so its stubs never shadow ours)
+        if self.recording or self.gps_busy or not self._gps_ready():  # type: ignore[attr-defined]
             return
+        self.recording = True
         try:
-            self._record()
+            await self._record()
         except FlowError as exc:
             self._fail(exc.errors)
             return
+        except Exception:
+            log.exception("recording visit %s failed", self.visit_id)
+            raise
+        finally:
+            self.recording = False
         self.draft.step = self.done_step
         self.render()
         # recording notified the sync bar, which updated itself: Flet then skips its

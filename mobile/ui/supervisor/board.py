@@ -3,6 +3,8 @@ the day's visits coloured by status, and a side list of officers with their coun
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import Callable
 
@@ -11,18 +13,22 @@ import flet_map as fm
 
 from api_client.models import Board, BoardOfficer, OfficerTrack
 from api_client.models.supervision import STATUS_COLOURS
-from mobile.services.supervision import age_minutes
+from mobile.receipt import qr_png
+from mobile.services.supervision import SupervisionError, SupervisionOffline, age_minutes
 from mobile.ui.context import ViewContext
 from mobile.ui.route import DEFAULT_TILES
 from mobile.ui.supervisor.common import (
     PLAN_COLOUR,
     TRACK_COLOUR,
     age_text,
+    confirm_dialog,
     hhmm,
     safe_update,
     status_legend,
 )
 from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, title
+
+log = logging.getLogger(__name__)
 
 MAP_HEIGHT = 520
 MAX_VISIT_MARKERS = 600  # a commune's day; more would slow the browser without helping anyone
@@ -54,12 +60,24 @@ class BoardView:
         header = ft.Row(
             [
                 title(t("nav_board")),
-                ft.OutlinedButton(
-                    content=t("sup_refresh"),
-                    icon=ft.Icons.REFRESH,
-                    height=TOUCH,
-                    on_click=self._refresh,
-                    key="board-refresh",
+                ft.Row(
+                    [
+                        ft.OutlinedButton(
+                            content=t("sup_refresh"),
+                            icon=ft.Icons.REFRESH,
+                            height=TOUCH,
+                            on_click=self._refresh,
+                            key="board-refresh",
+                        ),
+                        ft.OutlinedButton(
+                            content=t("provision_show"),
+                            icon=ft.Icons.QR_CODE_2,
+                            height=TOUCH,
+                            on_click=self._provision,
+                            key="provision-show",
+                        ),
+                    ],
+                    wrap=True,
                 ),
             ],
             alignment=ft.MainAxisAlignment.SPACE_BETWEEN,  # no expand here: a wrapped row cannot flex
@@ -333,6 +351,45 @@ class BoardView:
     # -- events ---------------------------------------------------------------------------
     async def _refresh(self, e: ft.Event) -> None:
         await self.svc.refresh_board()
+
+    async def _provision(self, e: ft.Event) -> None:
+        """The provisioning QR and its text, for a new phone's first-run screen."""
+        t = self.ctx.t
+        try:
+            text = await self.svc.provisioning()
+        except (SupervisionError, SupervisionOffline) as exc:
+            self.ctx.nav.toast(f"{t('err_server')} ({exc})", error=True)
+            return
+        self.ctx.page.show_dialog(
+            confirm_dialog(
+                self.ctx.page,
+                t("provision_title"),
+                [
+                    ft.Text(t("provision_hint"), size=14),
+                    ft.Image(src=qr_png(text, box_size=6), width=260, height=260, key="provision-qr"),
+                    ft.Text(text, size=13, color=MUTED, key="provision-text"),
+                    ft.TextButton(
+                        content=t("provision_copy"),
+                        icon=ft.Icons.COPY,
+                        height=TOUCH,
+                        on_click=lambda ev: self.ctx.run(self._copy, text),
+                        key="provision-copy",
+                    ),
+                ],
+                t("close"),
+                "provision-close",
+                420,
+            )
+        )
+
+    async def _copy(self, text: str) -> None:
+        """Put the provisioning text on the clipboard (to send it to an officer by message)."""
+        try:
+            await asyncio.wait_for(ft.Clipboard().set(text), timeout=3)
+        except Exception:  # noqa: BLE001 - a browser may refuse the clipboard: the text stays on screen
+            log.info("clipboard refused the provisioning text", exc_info=True)
+            return
+        self.ctx.nav.toast(self.ctx.t("provision_copied"))
 
     async def _toggle_track(self, e: ft.Event) -> None:
         oid = int(e.control.data)
