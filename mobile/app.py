@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from mobile.i18n import EN, VI, Translator
 from mobile.services.container import Services
 from mobile.services.location import GeolocatorLocationService, LocationService
 from mobile.services.photos import FilePickerPhotoService, PhotoService
+from mobile.services.tickets import DownloadTickets
 from mobile.ui.conflicts import ConflictsView
 from mobile.ui.context import ViewContext
 from mobile.ui.delivery import DeliveryView
@@ -250,6 +252,7 @@ def build_main(
     photo_factory: Callable[[], PhotoService] | None = None,
     per_device: bool | None = None,
     receipts_route: str = "/receipts",
+    tickets: DownloadTickets | None = None,
     sync_interval_s: float | None = None,
     auto_sync: bool = True,
 ) -> Callable[[ft.Page], Any]:
@@ -261,10 +264,13 @@ def build_main(
         page.title = "Một cửa tận nhà"
         web = bool(page.web) if per_device is None else per_device
         url_prefix = None
+        signer = None
         if web:
             device = await device_id_for(page)
             store_dir = data_dir / device
             url_prefix = f"{receipts_route}/{device}"
+            if tickets is not None:
+                signer = partial(tickets.mint, device)
         else:
             store_dir = data_dir
         services = Services(
@@ -274,6 +280,7 @@ def build_main(
             photos=(photo_factory or FilePickerPhotoService)(),
             receipts_url_prefix=url_prefix,
             sync_interval_s=sync_interval_s,
+            ticket_signer=signer,
         )
         lang = VI
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from mobile import store
@@ -32,6 +33,7 @@ class Services:
         photos: PhotoService,
         receipts_url_prefix: str | None = None,
         sync_interval_s: float | None = None,
+        ticket_signer: Callable[[str, int], str] | None = None,
     ) -> None:
         self.store_dir = Path(store_dir)
         self.db = store.open_store(self.store_dir)
@@ -41,7 +43,11 @@ class Services:
         interval = sync_interval_s or float(os.environ.get("DOORSTEP_SYNC_INTERVAL", "30"))
         self.sync = SyncService(self.db, self.store_dir, interval_s=interval)
         self.auth = AuthService(self.db, backend_url)
-        self.receipts = ReceiptStore(self.store_dir / "receipts", receipts_url_prefix)
+        # web mode: every link carries a ticket for the signed-in officer (mobile/services/tickets.py)
+        self._ticket_signer = ticket_signer
+        self.receipts = ReceiptStore(
+            self.store_dir / "receipts", receipts_url_prefix, sign=self._ticket, owner=self.officer_id
+        )
         self.route = RouteService(self.db, location, receipt_url=self.receipts.url)
         self.duty = DutyService(self.db, location, on_changed=self.sync.request)
         self.sync.on_synced(lambda report: self.duty.refresh())  # sent points leave the count
@@ -52,6 +58,17 @@ class Services:
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)
+
+    def officer_id(self) -> int | None:
+        """Id of the logged-in officer (None when nobody is)."""
+        s = self.auth.session()
+        return s.officer.id if s else None
+
+    def _ticket(self, name: str) -> str | None:
+        officer = self.officer_id()
+        if self._ticket_signer is None or officer is None:
+            return None
+        return self._ticket_signer(name, officer)
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +29,38 @@ class ReceiptInfo:
     lookup: str
 
 
-class ReceiptStore:
-    """receipts/<visit>-<random>.pdf plus an index.json; web mode serves them by URL."""
+@dataclass(frozen=True)
+class ServedFile:
+    """A file web mode may serve, with what the access check needs: its owner and index key."""
 
-    def __init__(self, folder: Path, url_prefix: str | None = None) -> None:
+    path: Path
+    key: str
+    code: str
+    officer_id: int | None  # None for files written before owners were recorded
+
+    @property
+    def is_receipt(self) -> bool:
+        """Receipts are keyed by their visit id (letters, logs and exports by 'kind:id')."""
+        return self.key.isdigit()
+
+
+class ReceiptStore:
+    """receipts/<visit>-<random>.pdf plus an index.json; web mode serves them by URL.
+
+    `sign(file name)` returns a download ticket for the signed-in officer (None when nobody is:
+    then no URL is offered); `owner()` is the officer recorded as the owner of a new file."""
+
+    def __init__(
+        self,
+        folder: Path,
+        url_prefix: str | None = None,
+        sign: Callable[[str], str | None] | None = None,
+        owner: Callable[[], int | None] = lambda: None,
+    ) -> None:
         self.folder = folder
         self.url_prefix = url_prefix  # e.g. "/receipts/<device id>" in web mode; None on a phone
+        self.sign = sign
+        self.owner = owner
 
     def _index(self) -> dict[str, dict]:
         try:
@@ -50,7 +77,7 @@ class ReceiptStore:
         old = index.get(key)
         if old and SAFE_NAME.match(old.get("file", "")):
             (self.folder / old["file"]).unlink(missing_ok=True)
-        index[key] = {"file": name, "code": code, "appointment": appointment}
+        index[key] = {"file": name, "code": code, "appointment": appointment, "officer_id": self.owner()}
         tmp = self.folder / "index.json.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False))
         tmp.replace(self.folder / "index.json")
@@ -63,8 +90,14 @@ class ReceiptStore:
         path = self.folder / entry["file"]
         if not path.exists():
             return None
-        url = f"{self.url_prefix}/{entry['file']}" if self.url_prefix else None
-        return entry, path, url
+        return entry, path, self._url(entry["file"])
+
+    def _url(self, name: str) -> str | None:
+        """The download link with a fresh ticket; None on a phone or with nobody signed in."""
+        if not self.url_prefix:
+            return None
+        ticket = self.sign(name) if self.sign else None
+        return f"{self.url_prefix}/{name}?t={ticket}" if ticket else None
 
     def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
         """Render and store the PDF for a visit (replacing an older one)."""
@@ -102,9 +135,16 @@ class ReceiptStore:
         return info.url if info else None
 
 
-def serve_path(data_dir: Path, device_id: str, name: str) -> Path | None:
+def serve_path(data_dir: Path, device_id: str, name: str) -> ServedFile | None:
     """The file for /receipts/<device>/<name>, or None when the request is malformed or unknown."""
     if not re.fullmatch(r"[0-9a-f]{32}", device_id) or not SAFE_NAME.match(name):
         return None
-    path = data_dir / device_id / "receipts" / name
-    return path if path.is_file() else None
+    folder = data_dir / device_id / "receipts"
+    path = folder / name
+    if not path.is_file():
+        return None
+    for key, entry in ReceiptStore(folder)._index().items():
+        if entry.get("file") == name:
+            owner = entry.get("officer_id")
+            return ServedFile(path, key, entry.get("code", ""), owner if isinstance(owner, int) else None)
+    return None  # a file the index forgot is served to nobody
