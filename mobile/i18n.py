@@ -532,6 +532,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "desk_apologised": ("Đã hẹn lại ngày trả kết quả: {date}.", "New appointment set: {date}."),
     "desk_apology_pdf": ("Tải phiếu xin lỗi (PDF)", "Download the apology (PDF)"),
+    # the summary the citizen signs under
+    "sign_summary_title": ("Người dân ký xác nhận nội dung sau", "The citizen signs to confirm"),
+    "sum_procedure": ("Thủ tục", "Procedure"),
+    "sum_documents": ("Giấy tờ đã nhận", "Documents received"),
+    "sum_fee": ("Lệ phí", "Fee"),
+    "sum_appointment": ("Hẹn trả kết quả", "Result appointment"),
+    "sum_result": ("Kết quả trao", "Result handed over"),
+    "sum_recipient": ("Người nhận", "Recipient"),
+    "sum_dossier": ("Mã hồ sơ", "Dossier code"),
+    "sum_none": ("Không có", "None"),
+    "delivery_slip_pdf": ("Tải biên nhận trả kết quả (PDF)", "Download the delivery slip (PDF)"),
 }
 
 

@@ -11,9 +11,12 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from api_client.documents.letters import LetterError, letter_title, render_letter
+from api_client.documents.signature_image import signature_png
 from api_client.domain.identity import IdentityError, check_citizen_id
 from api_client.models import DeliveryCompleted, DeliveryPayload
 from mobile import qr_reader, store
+from mobile.delivery_slip import DeliverySlipData, delivery_slip_pdf
+from mobile.i18n import format_vnd
 
 from .flow import BankAccount, FlowError, FlowRules
 from .models import Draft, VisitDetail
@@ -184,8 +187,8 @@ class DeliveryService(FlowRules):
         return photo
 
     # -- finishing ----------------------------------------------------------------------
-    def complete(self, draft: Draft, detail: VisitDetail) -> str:
-        """Write the delivery event (record + outbox atomically) and trigger a sync."""
+    def complete(self, draft: Draft, detail: VisitDetail, officer_name: str = "") -> str:
+        """Write the delivery event (record + outbox atomically), trigger a sync, render the slip."""
         data = draft.data
         rec = data["recipient"]
         recipient: dict[str, Any] = {
@@ -215,16 +218,53 @@ class DeliveryService(FlowRules):
                 for p in photos
             ],
         }
+        occurred = datetime.now(UTC)
         try:
             event = DeliveryCompleted(
                 id=uuid.uuid4(),
                 visit_id=draft.visit_id,
-                occurred_at=datetime.now(UTC),
+                occurred_at=occurred,
                 payload=DeliveryPayload.model_validate(payload),
             )
         except ValidationError as exc:
             raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
-        return self._record(event, self.staged(blobs + photos))
+        event_id = self._record(event, self.staged(blobs + photos))
+        self.write_slip(detail, data, occurred, officer_name)
+        return event_id
+
+    def write_slip(
+        self, detail: VisitDetail, data: dict, delivered: datetime, officer_name: str
+    ) -> ReceiptInfo:
+        """Render the delivery slip (recipient's signature included), kept and served like receipts."""
+        rec, sig, pay = data["recipient"], data.get("signature") or {}, data.get("payment")
+        fee = (
+            format_vnd(pay["amount_vnd"]) + (" (tiền mặt)" if pay["method"] == "cash" else " (chuyển khoản)")
+            if pay
+            else "Không"
+        )
+        slip = DeliverySlipData(
+            dossier_code=detail.row.dossier_code,
+            unit_name=f"UBND {detail.unit_name}" if detail.unit_name else "UBND xã",
+            result_document=(
+                detail.procedure.result_document if detail.procedure else detail.row.procedure_name
+            ),
+            recipient_name=rec["full_name"],
+            recipient_id=rec["id_number"],
+            relationship=rec.get("relationship", "") if rec.get("kind") == "authorised" else "",
+            delivered_at=delivered.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y"),
+            fee=fee,
+            officer_name=officer_name,
+            recipient_signature=signature_png(
+                sig.get("strokes", ""), sig.get("width", 0), sig.get("height", 0)
+            ),
+        )
+        pdf = delivery_slip_pdf(slip)
+        return self.documents.save_document(f"slip:{detail.row.visit_id}", detail.row.visit_id, pdf,
+                                            detail.row.dossier_code)
+
+    def slip(self, visit_id: int) -> ReceiptInfo | None:
+        """The delivery slip of a completed delivery, or None."""
+        return self.documents.get_document(f"slip:{visit_id}", visit_id)
 
     def letter_url(self, visit_id: int) -> str | None:
         """Download URL (web) of a visit's letter once rendered, or None."""

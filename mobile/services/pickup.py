@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlite_utils
 from pydantic import ValidationError
 
+from api_client.documents.signature_image import signature_png
 from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
 from api_client.domain.timeliness import add_working_days, appointment_for
 from api_client.models import (
@@ -76,9 +77,11 @@ class PickupService(FlowRules):
         receipts: ReceiptStore,
         bank: BankAccount | None = None,
         on_recorded=None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__(db, bank, on_recorded)
         self.receipts = receipts
+        self.clock = clock
 
     steps = STEPS
 
@@ -237,7 +240,7 @@ class PickupService(FlowRules):
             or (detail.catalogue.version if detail.catalogue else 1),
             "pages": int(data.get("pages") or 1),
         }
-        occurred = datetime.now(UTC)
+        occurred = self.clock()
         try:
             event = PickupCompleted(
                 id=uuid.uuid4(),
@@ -250,6 +253,24 @@ class PickupService(FlowRules):
         self._record(event, self.staged(photos))
         return self.write_receipt(detail, data, occurred, officer_name)
 
+    @staticmethod
+    def appointment(detail: VisitDetail, received: datetime) -> datetime:
+        """When the result is due for a dossier received at `received` (Vietnam time)."""
+        days = detail.procedure.time_limit_days if detail.procedure else 0
+        return appointment_for(received.astimezone(VN_TZ), days)
+
+    def summary(self, draft: Draft, detail: VisitDetail) -> dict:
+        """What the citizen signs under: procedure, documents received, payment, appointment (now)."""
+        proc = detail.procedure
+        checklist = draft.data.get("checklist", {})
+        return {
+            "procedure": proc.name if proc else detail.row.procedure_name,
+            "procedure_en": (proc.name_en or proc.name) if proc else detail.row.procedure_name,
+            "documents": [d for d in (proc.documents if proc else []) if checklist.get(d.code)],
+            "payment": draft.data.get("payment"),
+            "appointment": self.appointment(detail, self.clock()),
+        }
+
     def write_receipt(
         self, detail: VisitDetail, data: dict, received: datetime, officer_name: str
     ) -> ReceiptInfo:
@@ -257,7 +278,8 @@ class PickupService(FlowRules):
         proc = detail.procedure
         local = received.astimezone(VN_TZ)
         days = proc.time_limit_days if proc else 0
-        appointment = appointment_for(local, days)
+        appointment = self.appointment(detail, received)
+        sig = data.get("signature") or {}
         ident = data.get("identity", {})
         checklist = data.get("checklist", {})
         payment = data.get("payment")
@@ -285,6 +307,9 @@ class PickupService(FlowRules):
             if payment
             else "Miễn phí",
             documents=tuple(d.name for d in (proc.documents if proc else []) if checklist.get(d.code)),
+            submitter_signature=signature_png(
+                sig.get("strokes", ""), sig.get("width", 0), sig.get("height", 0)
+            ),
         )
         return self.receipts.save(detail.row.visit_id, rd)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import flet as ft
 
 from api_client.models import FeeKind, Procedure
+from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
 from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError, next_working_day
 from mobile.ui.context import ViewContext
@@ -276,6 +277,24 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         self.draft.data["pages"] = self._pages()
 
     # -- 6 signature, 7 GPS: shared steps (mobile.ui.steps) -------------------------------
+    def _signature_summary(self) -> list[tuple[str, str]]:
+        t = self.ctx.t
+        en = self.ctx.tr.lang == "en"
+        s = self.svc.summary(self.draft, self.detail)
+        docs = ", ".join(((d.name_en or d.name) if en else d.name) for d in s["documents"])
+        pay = s["payment"]
+        fee = (
+            f"{format_vnd(pay['amount_vnd'])} · {t('pay_' + pay['method'])}"
+            if pay
+            else t("fee_free")
+        )
+        return [
+            (t("sum_procedure"), s["procedure_en"] if en else s["procedure"]),
+            (t("sum_documents"), docs or t("sum_none")),
+            (t("sum_fee"), fee),
+            (t("sum_appointment"), s["appointment"].strftime("%H:%M %d/%m/%Y")),
+        ]
+
     def _record(self) -> None:
         self.receipt = self.svc.complete(self.draft, self.detail, self.ctx.services.officer_name())
 

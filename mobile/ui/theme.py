@@ -85,4 +85,4 @@ def document_link(t, label: str, url: str | None, path: object, key: str) -> ft.
     """A saved document: its download button in web mode, else where it was saved on the phone."""
     if url:
         return link_button(label, url, key, icon=ft.Icons.DOWNLOAD, primary=True)
-    return ft.Text(t("pdf_saved", path=str(path)), size=12, selectable=True)
+    return ft.Text(t("pdf_saved", path=str(path)), size=12, selectable=True, key=key)
