@@ -107,8 +107,8 @@ class Shell:
             self.view = DetailView(self.ctx, params["visit_id"])
         elif screen == "pickup":
             self.view = PickupView(self.ctx, params["visit_id"])
-        elif screen == "failed":
-            self.view = FailedView(self.ctx, params["visit_id"])
+        elif screen in ("failed", "supplement"):
+            self.view = FailedView(self.ctx, params["visit_id"], kind=screen)
         elif screen == "delivery":
             self.view = DeliveryView(self.ctx, params["visit_id"])
         elif screen == "handovers":

@@ -124,7 +124,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing_required": ("Thiếu giấy tờ bắt buộc: {docs}", "Missing required documents: {docs}"),
     "request_supplement": ("Yêu cầu bổ sung", "Request a supplement"),
     "supplement_note": ("Ghi chú những gì công dân cần bổ sung", "Note what the citizen must bring"),
-    "proposed_date": ("Ngày hẹn lại (YYYY-MM-DD)", "Proposed date (YYYY-MM-DD)"),
+    "proposed_date": ("Ngày hẹn lại", "Proposed date"),
     "send_supplement": ("Lưu yêu cầu bổ sung", "Save supplement request"),
     "supplement_saved": ("Đã lưu yêu cầu bổ sung.", "Supplement request saved."),
     "err_note": ("Cần ghi chú nội dung.", "A note is required."),
@@ -195,7 +195,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fail_note": ("Ghi chú", "Note"),
     "err_other_note": ("Lý do khác cần ghi chú.", "'Other' needs a note."),
     "err_pick_reason": ("Vui lòng chọn lý do.", "Pick a reason."),
-    "save_failed": ("Lưu", "Save"),
+    "save_failed": ("Lưu lượt không thành công", "Save the failed visit"),
     "failed_saved": ("Đã lưu. Lượt mới sẽ được lên lịch.", "Saved. A new visit will be planned."),
     # delivery (trả kết quả tại nhà)
     "start_delivery": ("Bắt đầu trả kết quả", "Start delivery"),
@@ -542,6 +542,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum_recipient": ("Người nhận", "Recipient"),
     "sum_dossier": ("Mã hồ sơ", "Dossier code"),
     "sum_none": ("Không có", "None"),
+    "pick_date": ("Chọn ngày", "Pick a date"),
+    "supplement_slip_pdf": ("Tải phiếu yêu cầu bổ sung (PDF)", "Download the supplement slip (PDF)"),
+    "supplement_title": ("Yêu cầu bổ sung hồ sơ", "Request missing documents"),
+    "supplement_missing": ("Người dân cần bổ sung", "The citizen must bring"),
+    "supplement_open": ("Yêu cầu bổ sung…", "Request missing documents…"),
+    "door_photo": ("Ảnh cửa nhà hoặc giấy báo để lại", "Photo of the door or the note left"),
+    "outcome_gps": ("Vị trí (bằng chứng đã đến nhà)", "Location (proof of presence)"),
+    "outcome_done_failed": ("Đã lưu lượt không thành công.", "Failed visit saved."),
+    "outcome_done_supplement": (
+        "Đã lưu yêu cầu bổ sung. Đưa phiếu cho người dân.",
+        "Supplement request saved. Hand the slip to the citizen.",
+    ),
     "delivery_slip_pdf": ("Tải biên nhận trả kết quả (PDF)", "Download the delivery slip (PDF)"),
 }
 

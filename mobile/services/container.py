@@ -14,6 +14,7 @@ from .desk import DeskService
 from .duty import DutyService
 from .handovers import HandoverService
 from .location import LocationService
+from .outcomes import OutcomeService
 from .photos import PhotoService
 from .pickup import PickupService, bank_from_env
 from .receipts import ReceiptStore
@@ -55,6 +56,7 @@ class Services:
         self.delivery = DeliveryService(
             self.db, self.receipts, bank_from_env(), on_recorded=self.sync.request
         )
+        self.outcomes = OutcomeService(self.db, self.receipts, on_recorded=self.sync.request)
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)

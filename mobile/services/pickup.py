@@ -15,14 +15,10 @@ from api_client.documents.signature_image import signature_png
 from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
 from api_client.domain.timeliness import add_working_days, appointment_for
 from api_client.models import (
-    FailedPayload,
     PickupCompleted,
     PickupPayload,
     Procedure,
     RequiredDocument,
-    SupplementPayload,
-    SupplementRequested,
-    VisitFailed,
 )
 from mobile import store
 from mobile.receipt import RETURN_PLACES, ReceiptData
@@ -316,51 +312,3 @@ class PickupService(FlowRules):
     def receipt(self, visit_id: int) -> ReceiptInfo | None:
         """The saved receipt of a completed pickup."""
         return self.receipts.get(visit_id)
-
-    def request_supplement(
-        self, detail: VisitDetail, missing: list[str], note: str, proposed_date: str | None
-    ) -> str:
-        """End the visit with a supplement request (what to bring) instead of a pickup."""
-        errors = {}
-        if not (note or "").strip():
-            errors["note"] = "Cần ghi chú nội dung."
-        pd = self._future_date(proposed_date, errors)
-        if not missing:
-            errors["missing"] = "Không có giấy tờ thiếu."
-        if errors:
-            raise FlowError(errors)
-        event = SupplementRequested(
-            id=uuid.uuid4(),
-            visit_id=detail.row.visit_id,
-            occurred_at=datetime.now(UTC),
-            payload=SupplementPayload(missing=missing, note=note.strip(), proposed_date=pd),
-        )
-        return self._record(event)
-
-    def report_failed(self, visit_id: int, reason: str | None, note: str, proposed_date: str | None) -> str:
-        """Record a failed visit with its coded reason and a proposed new date."""
-        errors = {}
-        if not reason:
-            errors["reason"] = "Vui lòng chọn lý do."
-        if reason == "other" and not (note or "").strip():
-            errors["note"] = "Lý do khác cần ghi chú."
-        pd = self._future_date(proposed_date, errors)
-        if errors:
-            raise FlowError(errors)
-        event = VisitFailed(
-            id=uuid.uuid4(),
-            visit_id=visit_id,
-            occurred_at=datetime.now(UTC),
-            payload=FailedPayload(reason=reason, note=(note or "").strip() or None, proposed_date=pd),
-        )
-        return self._record(event)
-
-    @staticmethod
-    def _future_date(value: str | None, errors: dict[str, str]) -> str | None:
-        if not (value or "").strip():
-            return None
-        d = parse_date(value or "")
-        if d is None or d < vn_now().date():
-            errors["date"] = "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ."
-            return None
-        return d.isoformat()

@@ -9,7 +9,7 @@ import flet as ft
 from api_client.models import FeeKind, Procedure
 from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
-from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError, next_working_day
+from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError
 from mobile.ui.context import ViewContext
 from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, StepFlow, photo_box
 from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link
@@ -125,14 +125,9 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         self.render()
 
     def _supplement_box(self, missing) -> ft.Control:
+        """Documents missing: the supplement request (its own screen, with proof of presence)."""
         t = self.ctx.t
         names = ", ".join(d.name for d in missing)
-        self._sup_note = ft.TextField(
-            label=t("supplement_note"), value=f"Cần bổ sung: {names}", multiline=True, key="supplement-note"
-        )
-        self._sup_date = ft.TextField(
-            label=t("proposed_date"), value=next_working_day(), key="supplement-date"
-        )
         return ft.Container(
             border=ft.Border.all(2, WARN),
             border_radius=8,
@@ -140,24 +135,14 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
             content=ft.Column(
                 [
                     ft.Text(t("missing_required", docs=names), color=WARN, weight=ft.FontWeight.BOLD),
-                    self._sup_note,
-                    self._sup_date,
-                    big_button(t("send_supplement"), self._send_supplement, key="send-supplement"),
+                    big_button(
+                        t("supplement_open"),
+                        lambda e: self.ctx.nav.go("supplement", visit_id=self.visit_id),
+                        key="send-supplement",
+                    ),
                 ]
             ),
         )
-
-    def _send_supplement(self, e: ft.Event) -> None:
-        missing = self.svc.missing_required(self.proc, self.draft.data.get("checklist", {}))
-        try:
-            self.svc.request_supplement(
-                self.detail, [d.code for d in missing], self._sup_note.value or "", self._sup_date.value or ""
-            )
-        except FlowError as exc:
-            self._fail(exc.errors)
-            return
-        self.ctx.nav.toast(self.ctx.t("supplement_saved"))
-        self.ctx.nav.go("route")
 
     def _done_checklist(self) -> None:
         missing = self.svc.missing_required(self.proc, self.draft.data.get("checklist", {}))

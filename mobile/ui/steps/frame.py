@@ -24,6 +24,7 @@ class StepFlow:
     step_titles: tuple[str, ...] = ()
     buckets: dict[str, str] = {}
     complete_label = "complete"
+    numbered = True  # 'Bước i/n: …' in the header (a one-screen flow shows its title only)
 
     def __init__(self, ctx: ViewContext, visit_id: int, svc: Any) -> None:
         self.ctx = ctx
@@ -86,8 +87,11 @@ class StepFlow:
         # fresh controls per step: a brand-new scroll view starts at the top of the step
         self.error = error_text()
         self.fields = {}
+        heading = t(self.step_titles[step])
+        if self.numbered:
+            heading = f"{t('step_of', i=step + 1, n=len(self.step_titles))}: {heading}"
         header = ft.Text(
-            f"{t('step_of', i=step + 1, n=len(self.step_titles))}: {t(self.step_titles[step])}",
+            heading,
             size=18,
             weight=ft.FontWeight.BOLD,
             color=PRIMARY,

@@ -254,3 +254,14 @@ async def resume_in_new_process(
     await click_key(h2, f"start-{flow}")
     assert step(h2) == at
     return h2
+
+
+NO_FIX_REASON = {"fix": None, "warnings": ["no_fix"], "reason": "no_gps_permission"}
+
+
+def record_failed(h: AppHarness, visit_id: int, reason: str = "nobody_home", gps: dict | None = None) -> str:
+    """Record a failed visit through the outcome service (no GPS: with the explicit reason)."""
+    svc = shell(h).services.outcomes
+    draft = svc.load(visit_id)
+    draft.data["gps"] = dict(gps or NO_FIX_REASON)
+    return svc.report_failed(draft, reason)
