@@ -33,7 +33,7 @@ from mobile.ui.supervisor.dossiers import DossiersView
 from mobile.ui.supervisor.indicators import IndicatorsView
 from mobile.ui.supervisor.officer_day import OfficerDayView
 from mobile.ui.sync_bar import SyncBar
-from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme
+from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme, icon_button
 from mobile.ui.tracking import TrackingLogView
 
 DEVICE_KEY = "doorstep.device_id"
@@ -174,15 +174,7 @@ class Shell:
         ]
         if logged_in:
             controls.append(
-                ft.IconButton(
-                    ft.Icons.LOGOUT,
-                    icon_color=ft.Colors.WHITE,
-                    tooltip=t("logout"),
-                    width=TOUCH,
-                    height=TOUCH,
-                    on_click=self._logout,
-                    key="logout",
-                )
+                icon_button(ft.Icons.LOGOUT, t("logout"), self._logout, key="logout", color=ft.Colors.WHITE)
             )
         self.top.content = ft.Row(controls, vertical_alignment=ft.CrossAxisAlignment.CENTER)
         if logged_in:

@@ -8,8 +8,9 @@ import flet as ft
 
 from mobile.services.models import VisitRow
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN
+from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, icon_button
 
+MARKER = 48  # map markers are touch targets too (≥ 44 px)
 PAGE_SIZE = 40  # rows rendered at once: 5,000 cached visits must not become 5,000 controls
 DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 STATUS_COLORS = {"planned": PRIMARY, "en_route": WARN, "completed": OK, "failed": DANGER, "cancelled": MUTED}
@@ -109,19 +110,13 @@ class RouteView:
         header = ft.Row(
             [
                 ft.Text(t("today_route"), size=20, weight=ft.FontWeight.BOLD, color=PRIMARY, expand=True),
-                ft.IconButton(
-                    ft.Icons.MY_LOCATION,
-                    tooltip=t("refresh_position"),
-                    on_click=self._refresh_position,
-                    width=TOUCH,
-                    height=TOUCH,
+                icon_button(
+                    ft.Icons.MY_LOCATION, t("refresh_position"), self._refresh_position, key="locate"
                 ),
-                ft.IconButton(
+                icon_button(
                     ft.Icons.SWAP_HORIZ,
-                    tooltip=t("handovers"),
-                    on_click=lambda e: self.ctx.nav.go("handovers"),
-                    width=TOUCH,
-                    height=TOUCH,
+                    t("handovers"),
+                    lambda e: self.ctx.nav.go("handovers"),
                     key="open-handovers",
                 ),
                 toggle,
@@ -312,13 +307,16 @@ class RouteView:
         markers = [
             fm.Marker(
                 coordinates=fm.MapLatitudeLongitude(r.lat, r.lon),
-                width=34,
-                height=34,
+                width=MARKER,
+                height=MARKER,
                 content=ft.Container(
-                    ft.Text(str(i + 1), color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
+                    ft.Text(str(i + 1), color=ft.Colors.WHITE, size=15, weight=ft.FontWeight.BOLD),
                     bgcolor=STATUS_COLORS.get(r.status, PRIMARY),
-                    border_radius=17,
+                    border_radius=MARKER / 2,
+                    border=ft.Border.all(2, ft.Colors.WHITE),
                     alignment=ft.Alignment.CENTER,
+                    tooltip=f"{i + 1}. {r.citizen_name} · {r.address}",
+                    key=f"marker-{r.visit_id}",
                     on_click=lambda e, vid=r.visit_id: self.ctx.nav.go("detail", visit_id=vid),
                 ),
             )

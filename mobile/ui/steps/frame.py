@@ -9,7 +9,7 @@ import flet as ft
 
 from mobile.services.flow import FlowError
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import MUTED, PRIMARY, TOUCH, big_button, error_text
+from mobile.ui.theme import MUTED, PRIMARY, big_button, error_text, icon_button
 
 
 class StepFlow:
@@ -65,12 +65,11 @@ class StepFlow:
             return ft.Text(self.ctx.t("no_visits"))
         self.frame = ft.Container(expand=True)
         self.render()
-        back = ft.IconButton(
+        back = icon_button(
             ft.Icons.ARROW_BACK,
-            tooltip=self.ctx.t("back"),
-            width=TOUCH,
-            height=TOUCH,
-            on_click=lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
+            self.ctx.t("back"),
+            lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
+            key="flow-back",
         )
         row = self.detail.row
         who = ft.Text(f"{row.citizen_name} · {row.dossier_code}", size=14, color=MUTED, expand=True)
