@@ -129,8 +129,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supplement_saved": ("Đã lưu yêu cầu bổ sung.", "Supplement request saved."),
     "err_note": ("Cần ghi chú nội dung.", "A note is required."),
     "err_date": (
-        "Ngày phải theo dạng YYYY-MM-DD và không ở quá khứ.",
-        "Date must be YYYY-MM-DD and not in the past.",
+        "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ.",
+        "The date must be DD/MM/YYYY and not in the past.",
     ),
     "take_photo": ("Chụp / chọn ảnh", "Take / pick photo"),
     "photo_ok": ("Đã có ảnh ({kb} KB)", "Photo attached ({kb} KB)"),
@@ -140,7 +140,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each collected document needs a photo: missing {docs}",
     ),
     "err_photo_bad": ("Không đọc được ảnh, vui lòng chụp lại.", "Cannot read the image, take it again."),
-    "err_required": ("Bắt buộc", "Required"),
+    "err_required": ("Bắt buộc nhập.", "Required."),
     "fee_amount": ("Lệ phí: {amount}", "Fee: {amount}"),
     "fee_free": ("Miễn lệ phí", "No fee"),
     "pages": ("Số trang", "Pages"),
@@ -543,6 +543,62 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum_dossier": ("Mã hồ sơ", "Dossier code"),
     "sum_none": ("Không có", "None"),
     "pick_date": ("Chọn ngày", "Pick a date"),
+    # error codes of the services and the shared domain rules (api_client/domain)
+    "id_digits": ("Số căn cước phải gồm đúng 12 chữ số.", "The citizen ID must have exactly 12 digits."),
+    "id_province": (
+        "Mã tỉnh {province} không hợp lệ, phải từ 001 đến 096.",
+        "Province code {province} is not valid: it must be 001 to 096.",
+    ),
+    "id_birth_mismatch": (
+        "Số căn cước ứng với năm sinh {year}, không khớp ngày sinh {birth}.",
+        "The citizen ID gives birth year {year}, which does not match the date of birth {birth}.",
+    ),
+    "id_future": (
+        "Chữ số thế kỷ/giới tính và năm sinh cho ra năm sinh trong tương lai.",
+        "The century digit and year give a birth year in the future.",
+    ),
+    "phone_format": (
+        "Số điện thoại phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84).",
+        "The phone number must have 10 digits starting with 0 (or +84).",
+    ),
+    "sig_malformed": ("Chữ ký bị lỗi định dạng", "The signature is damaged"),
+    "sig_empty": ("Chưa có chữ ký", "No signature yet"),
+    "sig_short": ("Chữ ký quá ngắn, vui lòng ký lại", "The signature is too short, sign again"),
+    "err_pay_method": ("Chọn hình thức nộp.", "Choose how the fee is paid."),
+    "err_date_format": ("Ngày phải theo dạng DD/MM/YYYY.", "The date must be DD/MM/YYYY."),
+    "err_number": ("Phải là số.", "Must be a number."),
+    "err_choice": ("Chọn một giá trị trong danh sách.", "Pick a value from the list."),
+    "err_sets": ("Số bộ từ 1 đến 99.", "Number of sets: 1 to 99."),
+    "err_event": ("Không ghi được sự kiện: {detail}", "The event could not be recorded: {detail}"),
+    "err_no_missing": ("Không có giấy tờ thiếu.", "No document is missing."),
+    "err_pick_dossiers": ("Chọn ít nhất một hồ sơ.", "Pick at least one dossier."),
+    "err_pick_counterpart": ("Chọn cán bộ một cửa nhận/giao.", "Pick the desk officer."),
+    "err_recipient_name": ("Họ tên người nhận không được để trống.", "The recipient's name is required."),
+    "err_id_not_applicant": (
+        "Số CCCD không khớp với người nộp hồ sơ. "
+        "Nếu người nhận là người khác, chọn «Người được ủy quyền».",
+        "The ID does not match the applicant. If someone else receives it, choose “Authorised person”.",
+    ),
+    "err_relationship": ("Cần ghi quan hệ với người nộp hồ sơ.", "Enter the relationship to the applicant."),
+    "err_auth_photo": ("Cần chụp giấy ủy quyền.", "Take a photo of the authorisation."),
+    "err_receipt_code_empty": (
+        "Cần nhập mã hồ sơ trên giấy tiếp nhận.",
+        "Enter the dossier code on the slip.",
+    ),
+    "err_receipt_code_mismatch": (
+        "Mã trên giấy tiếp nhận ({code}) không khớp với hồ sơ {expected}. "
+        "Dừng trả kết quả: không giao giấy tờ.",
+        "The code on the slip ({code}) does not match dossier {expected}. Stop: do not hand anything over.",
+    ),
+    "err_qr_unreadable": (
+        "Không đọc được mã QR trong ảnh. Hãy chụp rõ hơn hoặc nhập mã.",
+        "Could not read the QR code in the photo. Take a sharper one or type the code.",
+    ),
+    "gps_denied": ("Không được cấp quyền vị trí", "Location permission denied"),
+    "gps_timeout": ("Hết thời gian chờ GPS", "GPS timed out"),
+    "gps_failed": ("Lỗi GPS", "GPS error"),
+    "gps_no_position": ("Không có vị trí", "No position"),
+    "reconnecting": ("Đang thử kết nối lại…", "Trying to reconnect…"),
     "supplement_slip_pdf": ("Tải phiếu yêu cầu bổ sung (PDF)", "Download the supplement slip (PDF)"),
     "supplement_title": ("Yêu cầu bổ sung hồ sơ", "Request missing documents"),
     "supplement_missing": ("Người dân cần bổ sung", "The citizen must bring"),
@@ -572,6 +628,18 @@ class Translator:
             return key  # a missing key shows itself rather than crashing a field visit
         text = pair[0] if self.lang == VI else pair[1]
         return text.format(**kwargs) if kwargs else text
+
+    def errors(self, errors: dict[str, str], params: dict[str, dict] | None = None) -> dict[str, str]:
+        """Field -> message for a service's error codes, in the current language (an unknown code,
+        such as a server's own message, is shown as it is)."""
+        params = params or {}
+        out = {}
+        for field, code in errors.items():
+            try:
+                out[field] = self.t(code, **params.get(field, {}))
+            except (KeyError, IndexError):  # a message whose values did not come: say it plainly
+                out[field] = self.t(code)
+        return out
 
     def set_lang(self, lang: str) -> None:
         """Switch language and notify listeners."""

@@ -63,36 +63,34 @@ class DeliveryService(FlowRules):
     # -- 1 recipient --------------------------------------------------------------------
     @staticmethod
     def check_recipient(detail: VisitDetail, values: dict[str, Any]) -> dict[str, Any]:
-        """The Recipient of the event (plus the photo dict), or FlowError with Vietnamese messages."""
+        """The Recipient of the event (plus the photo dict), or FlowError with message codes."""
         errors: dict[str, str] = {}
+        params: dict[str, dict] = {}
         kind = values.get("kind") or "applicant"
         name = " ".join((values.get("full_name") or "").split())
         if not name:
-            errors["full_name"] = "Họ tên người nhận không được để trống."
+            errors["full_name"] = "err_recipient_name"
         id_number = ""
         try:
             id_number = check_citizen_id(values.get("id_number") or "")
         except IdentityError as exc:
-            errors["id_number"] = str(exc)
+            errors["id_number"], params["id_number"] = exc.code, exc.params
         out: dict[str, Any] = {"kind": kind, "full_name": name, "id_number": id_number}
         if kind == "applicant":
             if id_number and id_number != detail.row.id_number:
-                errors["id_number"] = (
-                    "Số CCCD không khớp với người nộp hồ sơ. Nếu người nhận là người khác, "
-                    "chọn «Người được ủy quyền»."
-                )
+                errors["id_number"] = "err_id_not_applicant"
         else:
             relationship = (values.get("relationship") or "").strip()
             if not relationship:
-                errors["relationship"] = "Cần ghi quan hệ với người nộp hồ sơ."
+                errors["relationship"] = "err_relationship"
             photo = values.get("photo")
             if not photo:
-                errors["photo"] = "Cần chụp giấy ủy quyền."
+                errors["photo"] = "err_auth_photo"
             out.update(relationship=relationship, photo=photo)
         if not values.get("confirmed"):
-            errors["confirmed"] = "Cần đánh dấu đã đối chiếu giấy tờ tùy thân."
+            errors["confirmed"] = "err_confirm_identity"
         if errors:
-            raise FlowError(errors)
+            raise FlowError(errors, params)
         return out
 
     async def add_authorisation_photo(self, draft: Draft, raw: bytes) -> dict:
@@ -108,13 +106,11 @@ class DeliveryService(FlowRules):
         """The code on the citizen's slip must be this dossier's; a mismatch stops the delivery."""
         code = (code or "").strip()
         if not code:
-            raise FlowError({"receipt_code": "Cần nhập mã hồ sơ trên giấy tiếp nhận."})
+            raise FlowError({"receipt_code": "err_receipt_code_empty"})
         if code.casefold() != detail.row.dossier_code.casefold():
             raise FlowError(
-                {
-                    "receipt_code": f"Mã trên giấy tiếp nhận ({code}) không khớp với hồ sơ "
-                    f"{detail.row.dossier_code}. Dừng trả kết quả: không giao giấy tờ."
-                }
+                {"receipt_code": "err_receipt_code_mismatch"},
+                {"receipt_code": {"code": code, "expected": detail.row.dossier_code}},
             )
         return detail.row.dossier_code
 
@@ -128,7 +124,7 @@ class DeliveryService(FlowRules):
         """The dossier code read from a photo of the slip's QR code, or FlowError."""
         texts = await asyncio.to_thread(qr_reader.decode_qr, raw)
         if not texts:
-            raise FlowError({"receipt_code": "Không đọc được mã QR trong ảnh. Hãy chụp rõ hơn hoặc nhập mã."})
+            raise FlowError({"receipt_code": "err_qr_unreadable"})
         return qr_reader.code_from_text(texts[0])
 
     # -- 3 fee --------------------------------------------------------------------------
@@ -227,7 +223,8 @@ class DeliveryService(FlowRules):
                 payload=DeliveryPayload.model_validate(payload),
             )
         except ValidationError as exc:
-            raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
+            detail = "; ".join(e["msg"] for e in exc.errors())
+            raise FlowError({"event": "err_event"}, {"event": {"detail": detail}}) from exc
         event_id = self._record(event, self.staged(blobs + photos))
         self.write_slip(detail, data, occurred, officer_name)
         return event_id

@@ -159,7 +159,7 @@ class DutyService:
         try:
             fix = await self.location.current_fix(timeout)
         except LocationError as exc:
-            s.problem, s.problem_detail = "gps", str(exc)
+            s.problem, s.problem_detail = "gps", exc.code
             offer = self.recorder.offer(None)
         except Exception as exc:  # noqa: BLE001 - any GPS plugin failure: report it, try again next tick
             s.problem, s.problem_detail = "gps", str(exc) or type(exc).__name__

@@ -20,8 +20,22 @@ class Fix:
     device_time: datetime
 
 
+LOCATION_ERRORS = {
+    "gps_denied": "Không được cấp quyền vị trí",
+    "gps_timeout": "Hết thời gian chờ GPS",
+    "gps_failed": "Lỗi GPS",
+    "gps_no_position": "Không có vị trí",
+}
+
+
 class LocationError(Exception):
-    """No fix: permission denied, service off or timeout; the message is for the officer."""
+    """No fix: permission denied, service off or timeout. `code` is translated by the screens
+    (mobile/i18n.py); the message (str) is Vietnamese."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        text = LOCATION_ERRORS.get(code, code)
+        super().__init__(f"{text}: {detail}" if detail else text)
+        self.code, self.detail = code, detail
 
 
 class LocationService(Protocol):
@@ -61,16 +75,16 @@ class GeolocatorLocationService:
                 except (TimeoutError, Exception):  # noqa: BLE001 - fall through and try the fix anyway
                     pass
             if status == ftg.GeolocatorPermissionStatus.DENIED_FOREVER:
-                raise LocationError("Không được cấp quyền vị trí (location permission denied)")
+                raise LocationError("gps_denied")
             pos = await asyncio.wait_for(geo.get_current_position(), timeout=timeout_s)
         except TimeoutError as exc:
-            raise LocationError("Hết thời gian chờ GPS (GPS timeout)") from exc
+            raise LocationError("gps_timeout") from exc
         except LocationError:
             raise
         except Exception as exc:  # noqa: BLE001 - the client reports service-off etc. as errors
-            raise LocationError(f"Lỗi GPS: {exc}") from exc
+            raise LocationError("gps_failed", str(exc)) from exc
         if pos is None or pos.latitude is None or pos.longitude is None:
-            raise LocationError("Không có vị trí (no position)")
+            raise LocationError("gps_no_position")
         acc = float(pos.accuracy) if pos.accuracy is not None else 9999.0
         return Fix(
             lat=float(pos.latitude),
@@ -91,7 +105,7 @@ class FixedLocationService:
         """The configured fix, or LocationError."""
         self.calls += 1
         if self.fix is None:
-            raise LocationError(self.error or "Hết thời gian chờ GPS (GPS timeout)")
+            raise LocationError(self.error or "gps_timeout")
         return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, datetime.now(UTC))
 
 

@@ -93,9 +93,9 @@ class OutcomeService(FlowRules):
         note = (draft.data.get("note") or "").strip()
         errors: dict[str, str] = {}
         if not reason:
-            errors["reason"] = "Vui lòng chọn lý do."
+            errors["reason"] = "err_pick_reason"
         if reason == "other" and not note:
-            errors["note"] = "Lý do khác cần ghi chú."
+            errors["note"] = "err_other_note"
         pd = self._future_date(draft.data.get("date"), errors)
         gps, photos = self._proof(draft, errors)
         if errors:
@@ -119,7 +119,7 @@ class OutcomeService(FlowRules):
         note = (draft.data.get("note") or "").strip()
         errors: dict[str, str] = {}
         if not missing:
-            errors["missing"] = "Không có giấy tờ thiếu."
+            errors["missing"] = "err_no_missing"
         pd = self._future_date(draft.data.get("date"), errors)
         gps, photos = self._proof(draft, errors)
         if errors:
@@ -163,6 +163,6 @@ class OutcomeService(FlowRules):
             return None
         d = parse_date(value or "")
         if d is None or d < vn_now().date():
-            errors["date"] = "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ."
+            errors["date"] = "err_date"
             return None
         return d.isoformat()

@@ -105,9 +105,10 @@ class PickupService(FlowRules):
     ) -> dict[str, str]:
         """Normalised identity values; FlowError with per-field Vietnamese messages."""
         errors: dict[str, str] = {}
+        params: dict[str, dict] = {}
         out = {"full_name": " ".join((full_name or "").split())}
         if not out["full_name"]:
-            errors["full_name"] = "Họ tên không được để trống."
+            errors["full_name"] = "err_name"
         try:
             bd = date.fromisoformat(birth_date) if birth_date else None
         except ValueError:
@@ -115,18 +116,18 @@ class PickupService(FlowRules):
         try:
             out["id_number"] = check_citizen_id(id_number or "", bd)
         except IdentityError as exc:
-            errors["id_number"] = str(exc)
+            errors["id_number"], params["id_number"] = exc.code, exc.params
         if (phone or "").strip():
             try:
                 out["phone"] = check_phone(phone)
             except IdentityError as exc:
-                errors["phone"] = str(exc)
+                errors["phone"], params["phone"] = exc.code, exc.params
         else:
             out["phone"] = ""
         if not confirmed:
-            errors["confirmed"] = "Cần đánh dấu đã đối chiếu giấy tờ tùy thân."
+            errors["confirmed"] = "err_confirm_identity"
         if errors:
-            raise FlowError(errors)
+            raise FlowError(errors, params)
         return out
 
     @staticmethod
@@ -159,39 +160,40 @@ class PickupService(FlowRules):
     def check_form(proc: Procedure | None, values: dict[str, str]) -> dict[str, str]:
         """Validate the declaration (viết hộ) by field kind; returns the cleaned values or FlowError."""
         errors: dict[str, str] = {}
+        params: dict[str, dict] = {}
         out: dict[str, str] = {}
         for f in proc.form_fields if proc else []:
             v = (values.get(f.key) or "").strip()
             if not v:
                 if f.required:
-                    errors[f.key] = "Bắt buộc nhập."
+                    errors[f.key] = "err_required"
                 continue
             if f.kind == "date":
                 d = parse_date(v)
                 if d is None:
-                    errors[f.key] = "Ngày phải theo dạng DD/MM/YYYY."
+                    errors[f.key] = "err_date_format"
                     continue
                 v = d.strftime("%d/%m/%Y")
             elif f.kind in IDENTITY_CHECKS:
                 try:
                     v = IDENTITY_CHECKS[f.kind](v)
                 except IdentityError as exc:
-                    errors[f.key] = str(exc)
+                    errors[f.key], params[f.key] = exc.code, exc.params
                     continue
             elif f.kind == "number":
                 if not re.fullmatch(r"\d{1,9}", v):
-                    errors[f.key] = "Phải là số."
+                    errors[f.key] = "err_number"
                     continue
             elif f.kind == "choice" and f.choices and v not in f.choices:
-                errors[f.key] = "Chọn một giá trị trong danh sách."
+                errors[f.key] = "err_choice"
                 continue
             out[f.key] = v
         sets = (values.get("_sets") or "1").strip()
         if not re.fullmatch(r"[1-9]\d{0,1}", sets):
-            errors["_sets"] = "Số bộ từ 1 đến 99."
+            errors["_sets"] = "err_sets"
         out["_sets"] = sets
         if errors:
-            raise FlowError(errors)
+            raise FlowError(errors, params)
         return out
 
     @staticmethod
@@ -245,7 +247,8 @@ class PickupService(FlowRules):
                 payload=PickupPayload.model_validate(payload),
             )
         except ValidationError as exc:
-            raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
+            detail = "; ".join(e["msg"] for e in exc.errors())
+            raise FlowError({"event": "err_event"}, {"event": {"detail": detail}}) from exc
         self._record(event, self.staged(photos))
         return self.write_receipt(detail, data, occurred, officer_name)
 

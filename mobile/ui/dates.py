@@ -39,6 +39,11 @@ def date_button(
 
     def changed(e: ft.Event) -> None:
         picked = e.control.value
+        if isinstance(picked, str):  # how the value may arrive over the wire
+            try:
+                picked = date.fromisoformat(picked[:10])
+            except ValueError:
+                return
         if isinstance(picked, datetime):
             picked = picked.date()
         if isinstance(picked, date):

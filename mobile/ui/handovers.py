@@ -100,7 +100,7 @@ class HandoversView:
         except NeedsConnection:
             self._show(t("handover_offline"), True)
         except FlowError as exc:
-            self._show("\n".join(exc.errors.values()), True)
+            self._show("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), True)
         else:
             self.selected[direction].clear()
             self._show(t("handover_created"), False)
@@ -113,7 +113,7 @@ class HandoversView:
         except NeedsConnection:
             self._show(self.ctx.t("handover_offline"), True)
         except FlowError as exc:
-            self._show("\n".join(exc.errors.values()), True)
+            self._show("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), True)
         else:
             self._show(self.ctx.t("handover_confirmed"), False)
             await self._load_remote()
@@ -130,7 +130,9 @@ class HandoversView:
             self._update()
             return
         except FlowError as exc:
-            self.remote.controls = [ft.Text("\n".join(exc.errors.values()), color=DANGER)]
+            self.remote.controls = [
+                ft.Text("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), color=DANGER)
+            ]
             self._update()
             return
         self._fill_picker(people)

@@ -163,7 +163,7 @@ class RouteView:
             self.duty_button.bgcolor = PRIMARY
         problem = ""
         if d.on_duty and d.problem == "gps":
-            problem = t("duty_gps_problem", msg=d.problem_detail)
+            problem = t("duty_gps_problem", msg=t(d.problem_detail))  # a code, or a plugin's message
         elif d.on_duty and d.problem == "poor_accuracy":
             problem = t("duty_poor_fix", m=d.problem_detail)
         self.duty_problem.value, self.duty_problem.visible = problem, bool(problem)

@@ -115,10 +115,12 @@ class StepFlow:
             )
 
     # -- fields and errors ----------------------------------------------------------------
-    def _fail(self, errors: dict[str, str] | str) -> None:
+    def _fail(self, errors: dict[str, str] | str, params: dict[str, dict] | None = None) -> None:
+        """Show a message, or a service's error codes in the screen's language beside their fields."""
         if isinstance(errors, str):
             msg = errors
         else:
+            errors = self.ctx.tr.errors(errors, params)
             for key, msg_ in errors.items():
                 if key in self.fields:
                     self.fields[key].error = msg_
@@ -149,7 +151,7 @@ class StepFlow:
         try:
             await keep(raw)
         except FlowError as exc:
-            self._fail(exc.errors)
+            self._fail(exc.errors, exc.params)
             self.ctx.page.update()
             return
         self.render()
@@ -170,7 +172,7 @@ class StepFlow:
         try:
             self._validators()[self.draft.step]()
         except FlowError as exc:
-            self._fail(exc.errors)
+            self._fail(exc.errors, exc.params)
             return
         self._go(self.draft.step + 1)
 
@@ -184,7 +186,7 @@ class StepFlow:
         try:
             self._record()
         except FlowError as exc:
-            self._fail(exc.errors)
+            self._fail(exc.errors, exc.params)
             return
         self.draft.step = self.done_step
         self.render()

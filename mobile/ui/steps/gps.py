@@ -56,7 +56,10 @@ class GpsStep:
                 )
             )
         elif "error" in gps:
-            items.append(ft.Text(t("gps_none", why=gps["error"]), color=DANGER, key="gps-status"))
+            why = t(gps["error"])  # a code (older drafts kept the message itself)
+            if gps.get("error_detail"):
+                why = f"{why}: {gps['error_detail']}"
+            items.append(ft.Text(t("gps_none", why=why), color=DANGER, key="gps-status"))
         warnings = gps.get("warnings") or []
         if gps.get("fix") and not warnings and not self.gps_busy:
             items.append(ft.Text(t("gps_good"), color=OK, weight=ft.FontWeight.BOLD))
@@ -107,7 +110,7 @@ class GpsStep:
             gps.pop("error", None)
         except LocationError as exc:
             gps["fix"] = None
-            gps["error"] = str(exc)
+            gps["error"], gps["error_detail"] = exc.code, exc.detail
         dist, warnings = self.svc.evaluate_fix(self.detail, gps.get("fix"))
         gps["distance_m"], gps["warnings"] = dist, warnings
         if not warnings:
@@ -145,5 +148,5 @@ class GpsStep:
     # provided by the flow view
     def _save_fields(self, e: ft.Event | None = None) -> None: ...
     def _field(self, key: str, label: str, value: str = "", **kw: Any) -> ft.TextField: ...
-    def _fail(self, errors: dict[str, str] | str) -> None: ...
+    def _fail(self, errors: dict[str, str] | str, params: dict[str, dict] | None = None) -> None: ...
     def render(self) -> None: ...

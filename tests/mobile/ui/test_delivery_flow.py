@@ -226,7 +226,7 @@ async def test_gps_warning_needs_a_reason(tmp_path, seeded_server):
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
-    h, row = await open_delivery(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
+    h, row = await open_delivery(tmp_path, seeded_server, gps_error="gps_timeout")
     await advance_delivery(h, row, 6)
     await finish_gps(h)
     await click_key(h, "complete")

@@ -101,7 +101,7 @@ async def test_empty_or_trivial_signature_is_refused(tmp_path, seeded_server):
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
-    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS (GPS timeout)")
+    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="gps_timeout")
     await advance_to(h, 7)
     await finish_gps(h)
     assert any("Không lấy được vị trí" in t for t in h.texts())

@@ -70,7 +70,7 @@ async def test_far_fix_needs_a_reason_like_the_pickup(tmp_path, seeded_server):
 
 
 async def test_no_gps_at_all_needs_an_explicit_reason(tmp_path, seeded_server):
-    h, row = await _open(tmp_path, seeded_server, gps_error="Hết thời gian chờ GPS")
+    h, row = await _open(tmp_path, seeded_server, gps_error="gps_timeout")
     await click_key(h, f"visit-{row.visit_id}")
     await click_key(h, "report-failed")
     await finish_gps(h)
@@ -105,3 +105,27 @@ async def test_supplement_request_gives_a_slip_and_proof(tmp_path, seeded_server
     assert "PHIẾU YÊU CẦU BỔ SUNG" in text and row.dossier_code in text
     assert all(name in text for name in missing)
     assert shell(h).services.pickup.existing_draft(row.visit_id) is None  # the pickup ended here
+
+
+async def test_proposed_date_is_picked_and_shown_day_first(tmp_path, seeded_server):
+    from datetime import timedelta
+
+    import flet as ft
+
+    h, row = await _open(tmp_path, seeded_server)
+    h.location.fix = make_fix(row.lat, row.lon)
+    await click_key(h, f"visit-{row.visit_id}")
+    await click_key(h, "report-failed")
+    await finish_gps(h)
+    view = shell(h).view
+    day = view.svc.today() + timedelta(days=9)
+    button = h.find(key="outcome-date")
+    assert button.content.startswith("Ngày hẹn lại: ") and "/" in button.content  # dd/mm/yyyy
+    await h.click(button)
+    picker = h.find(ft.DatePicker, key="outcome-date-picker")
+    h.session.apply_patch(picker._i, {"value": day.isoformat() + "T00:00:00.000"})
+    await h.fire(picker, "change")
+    assert h.find(key="outcome-date").content == f"Ngày hẹn lại: {day:%d/%m/%Y}"
+    await click_key(h, "fail-nobody_home")
+    await click_key(h, "complete")
+    assert recorded_event(h, row.visit_id).body["payload"]["proposed_date"] == day.isoformat()
