@@ -16,6 +16,7 @@ from mobile.services.container import Services
 from mobile.services.location import GeolocatorLocationService, LocationService
 from mobile.services.photos import FilePickerPhotoService, PhotoService
 from mobile.services.tickets import DownloadTickets
+from mobile.ui import officer_nav
 from mobile.ui.conflicts import ConflictsView
 from mobile.ui.context import ViewContext
 from mobile.ui.delivery import DeliveryView
@@ -135,6 +136,8 @@ class Shell:
         content = self.view.build()
         if supervisor and screen in sup_nav.SCREENS:
             content = sup_nav.frame(self.tr.t, screen, content, self._wide, lambda s: self.go(s))
+        elif not supervisor and screen in officer_nav.SCREENS:
+            content = officer_nav.frame(self.tr.t, screen, content, lambda s: self.go(s))
         self.body.content = content
         self.page.update()
         if first_sync:

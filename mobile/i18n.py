@@ -543,6 +543,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum_dossier": ("Mã hồ sơ", "Dossier code"),
     "sum_none": ("Không có", "None"),
     "pick_date": ("Chọn ngày", "Pick a date"),
+    "nav_route": ("Lộ trình", "Route"),
+    "all_kinds": ("Mọi loại", "All kinds"),
+    "all_statuses": ("Mọi trạng thái", "All statuses"),
+    "more_filters": ("Lọc theo loại", "Filter by kind"),
     # error codes of the services and the shared domain rules (api_client/domain)
     "id_digits": ("Số căn cước phải gồm đúng 12 chữ số.", "The citizen ID must have exactly 12 digits."),
     "id_province": (

@@ -9,7 +9,7 @@ from mobile.services.flow import FlowError
 from mobile.services.handovers import CustodyItem, NeedsConnection
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, WARN, back_button, big_button, error_text, title
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, WARN, big_button, error_text, title
 
 DIRECTIONS = ("desk_to_officer", "officer_to_desk")
 
@@ -31,23 +31,33 @@ class HandoversView:
             width=360,
         )
         self.note = ft.TextField(label=ctx.t("handover_note"), key="field-handover-note")
+        self.lists = ft.Column(spacing=8)  # redrawn after a handover: handed-over items leave
 
     def build(self) -> ft.Control:
         """Both lists (local, offline-safe) and the online part, loaded in the background."""
         t = self.ctx.t
+        # who the papers go to comes first: it is what every handover below needs
         items: list[ft.Control] = [
-            back_button(t, lambda e: self.ctx.nav.go("route")),
             title(t("handovers")),
+            self.counterpart,
+            self.note,
             self.message,
+            self.lists,
+            self.remote,
         ]
-        items += self._section("desk_to_officer", t("handover_out"), self.svc.to_take_out())
-        items += self._section("officer_to_desk", t("handover_in"), self.svc.to_bring_in())
-        items += [self.counterpart, self.note, self.remote]
+        self._render_lists()
         self.remote.controls = [ft.Text(t("loading"), color=MUTED)]
         self.ctx.run(self._load_remote)
         return ft.Container(
             padding=12, expand=True, content=ft.ListView(controls=items, spacing=8, expand=True)
         )
+
+    def _render_lists(self) -> None:
+        t = self.ctx.t
+        self.lists.controls = [
+            *self._section("desk_to_officer", t("handover_out"), self.svc.to_take_out()),
+            *self._section("officer_to_desk", t("handover_in"), self.svc.to_bring_in()),
+        ]
 
     def _section(self, direction: str, heading: str, rows: list[CustodyItem]) -> list[ft.Control]:
         t = self.ctx.t
@@ -103,6 +113,7 @@ class HandoversView:
             self._show("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), True)
         else:
             self.selected[direction].clear()
+            self._render_lists()  # nothing stays ticked; items the server moved leave the list
             self._show(t("handover_created"), False)
             await self._load_remote()
         self._update()

@@ -65,8 +65,9 @@ class RouteView:
             expand=True,
         )
         self.count = ft.Text("", size=14, color=MUTED)
-        self.kind_row = ft.Row(wrap=True, spacing=6)
-        self.status_row = ft.Row(wrap=True, spacing=6)
+        # the kind filter waits behind a button; the statuses are one sideways-scrolling row
+        self.kind_row = ft.Row(spacing=6, scroll=ft.ScrollMode.AUTO, visible=bool(self.state.get("more")))
+        self.status_row = ft.Row(spacing=6, scroll=ft.ScrollMode.AUTO)
         self.list = ft.ListView(expand=True, spacing=6, padding=ft.Padding.only(bottom=20))
         self.body = ft.Container(expand=True)
         self.position: tuple[float, float] | None = ctx.services.route.last_position
@@ -107,20 +108,27 @@ class RouteView:
             on_click=self._toggle_map,
             key="map-toggle",
         )
+        # one compact header: title and count, search + kind filter, one scrolling row of statuses;
+        # handovers moved to the bottom navigation (officer_nav), so the list starts high up
         header = ft.Row(
             [
-                ft.Text(t("today_route"), size=20, weight=ft.FontWeight.BOLD, color=PRIMARY, expand=True),
+                ft.Text(t("today_route"), size=18, weight=ft.FontWeight.BOLD, color=PRIMARY),
+                self.count,
+                ft.Container(expand=True),
                 icon_button(
                     ft.Icons.MY_LOCATION, t("refresh_position"), self._refresh_position, key="locate"
                 ),
-                icon_button(
-                    ft.Icons.SWAP_HORIZ,
-                    t("handovers"),
-                    lambda e: self.ctx.nav.go("handovers"),
-                    key="open-handovers",
-                ),
                 toggle,
-            ]
+            ],
+            spacing=6,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        )
+        more = icon_button(
+            ft.Icons.FILTER_LIST,
+            t("more_filters"),
+            self._toggle_more,
+            key="more-filters",
+            color=PRIMARY if self.state.get("kind") else None,
         )
         self._render_filters()
         self._render_body()
@@ -135,10 +143,9 @@ class RouteView:
                 [
                     header,
                     self.duty_bar,
-                    ft.Row([self.search]),
+                    ft.Row([self.search, more], spacing=4),
                     self.kind_row,
                     self.status_row,
-                    self.count,
                     self.body,
                 ],
                 expand=True,
@@ -201,7 +208,7 @@ class RouteView:
 
     def _render_filters(self) -> None:
         t = self.ctx.t
-        kinds = [(None, t("all")), ("pickup", t("kind_pickup")), ("delivery", t("kind_delivery"))]
+        kinds = [(None, t("all_kinds")), ("pickup", t("kind_pickup")), ("delivery", t("kind_delivery"))]
         self.kind_row.controls = [
             self._chip(label, self.state["kind"] == k, self._set_kind(k), f"kind-{k or 'all'}")
             for k, label in kinds
@@ -210,12 +217,16 @@ class RouteView:
             ("open", t("status_planned")),
             ("completed", t("status_completed")),
             ("failed", t("status_failed")),
-            (None, t("all")),
+            (None, t("all_statuses")),
         ]
         self.status_row.controls = [
             self._chip(label, self.state["status"] == s, self._set_status(s), f"status-{s or 'all'}")
             for s, label in statuses
         ]
+
+    def _toggle_more(self, e: ft.Event) -> None:
+        self.state["more"] = not self.state.get("more")
+        self.kind_row.visible = bool(self.state["more"])
 
     def _render_body(self) -> None:
         rows = self.filtered()

@@ -78,7 +78,7 @@ async def test_icon_buttons_say_what_they_do(tmp_path, seeded_server):
     h = await start_app(seeded_server.url, tmp_path / "app")
     await login(h)
     names = {accessible_name(b) for b in h.find_all(ft.IconButton)}
-    for expected in ("Đăng xuất", "Cập nhật vị trí", "Bàn giao"):
+    for expected in ("Đăng xuất", "Cập nhật vị trí", "Lọc theo loại"):
         assert expected in names, names
     for b in h.find_all(ft.IconButton):  # a screen reader name, not only a hover tooltip
         sem = b.parent

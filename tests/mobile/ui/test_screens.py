@@ -58,6 +58,7 @@ async def test_route_search_filters_and_offline_reopen(tmp_path, seeded_server):
     await type_key(h, "route-search", rows[-1].id_number)
     assert [r.visit_id for r in view.filtered()] == [rows[-1].visit_id]
     await type_key(h, "route-search", "")
+    await click_key(h, "more-filters")  # the kind filter waits behind a button
     await click_key(h, "kind-delivery")
     assert view.filtered() and all(r.kind == "delivery" for r in view.filtered())
     await click_key(h, "kind-all")

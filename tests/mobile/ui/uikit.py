@@ -107,6 +107,13 @@ async def click_key(h: AppHarness, key: str) -> None:
     await h.click(h.find(key=key))
 
 
+async def officer_tab(h: AppHarness, index: int) -> None:
+    """Pick a tab of the officer's bottom navigation (0 route, 1 handovers) as the client does."""
+    nav = h.find(key="officer-nav")
+    h.session.apply_patch(nav._i, {"selected_index": index})
+    await h.fire(nav, "change", str(index))
+
+
 def shell(h: AppHarness):
     """The app shell (mobile.app.Shell) of a harness."""
     return h.page.data
