@@ -21,21 +21,17 @@ def show_date(value: str | date | None) -> str:
         return value or ""
 
 
-def date_button(
+def date_picker(
     ctx: ViewContext,
     label: str,
-    value: str | None,
+    current: date | None,
     on_pick: Callable[[str], None],
     key: str,
-    first: date | None = None,
-) -> ft.Control:
-    """A 48 px button showing 'label: dd/mm/yyyy' that opens ft.DatePicker; `on_pick` gets ISO text."""
+    first: date,
+    last: date,
+) -> ft.DatePicker:
+    """The platform date picker (calendar, or typed dd/mm/yyyy in its input mode); ISO to `on_pick`."""
     t = ctx.t
-    try:
-        current = date.fromisoformat(value) if value else None
-    except ValueError:
-        current = None
-    start = first or date(2000, 1, 1)
 
     def changed(e: ft.Event) -> None:
         picked = e.control.value
@@ -49,10 +45,13 @@ def date_button(
         if isinstance(picked, date):
             on_pick(picked.isoformat())
 
-    picker = ft.DatePicker(
-        value=current,
-        first_date=start,
-        last_date=start + timedelta(days=366 * 2),
+    inside = current if current and first <= current <= last else None
+    extra = {"current_date": inside} if inside else {}
+    return ft.DatePicker(
+        value=inside,
+        **extra,
+        first_date=first,
+        last_date=last,
         help_text=label,
         cancel_text=t("cancel"),
         confirm_text=t("ok"),
@@ -60,6 +59,31 @@ def date_button(
         on_change=changed,
         key=f"{key}-picker",
     )
+
+
+def parse_shown(value: str | None) -> date | None:
+    """'03/12/2026' or '2026-12-03' -> a date, else None."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime((value or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def date_button(
+    ctx: ViewContext,
+    label: str,
+    value: str | None,
+    on_pick: Callable[[str], None],
+    key: str,
+    first: date | None = None,
+) -> ft.Control:
+    """A 48 px button showing 'label: dd/mm/yyyy' that opens ft.DatePicker; `on_pick` gets ISO text."""
+    t = ctx.t
+    current = parse_shown(value)
+    start = first or date(2000, 1, 1)
+    picker = date_picker(ctx, label, current, on_pick, key, start, start + timedelta(days=366 * 2))
     shown = show_date(current) if current else t("pick_date")
     return ft.OutlinedButton(
         content=f"{label}: {shown}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import flet as ft
 
@@ -10,9 +11,11 @@ from api_client.models import FeeKind, Procedure
 from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
 from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError
+from mobile.services.route import VN_TZ
 from mobile.ui.context import ViewContext
+from mobile.ui.dates import date_picker, parse_shown, show_date
 from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, StepFlow, photo_box
-from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link
+from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link, icon_button
 
 STEP_TITLES = (
     "step_identify",
@@ -206,12 +209,37 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
                 "phone": ft.KeyboardType.PHONE,
                 "number": ft.KeyboardType.NUMBER,
             }.get(f.kind, ft.KeyboardType.TEXT)
-            hint = "DD/MM/YYYY" if f.kind == "date" else None
-            items.append(self._field(f.key, label, values.get(f.key, ""), keyboard_type=kb, hint_text=hint))
+            hint = "dd/mm/yyyy" if f.kind == "date" else None
+            field = self._field(
+                f.key, label, values.get(f.key, ""), keyboard_type=kb, hint_text=hint, expand=True
+            )
+            if f.kind == "date":
+                # typed as officers write it, or chosen on the calendar
+                items.append(ft.Row([field, self._calendar(f.key, label, field)], spacing=4))
+            else:
+                items.append(field)
         items.append(
             self._field("_sets", t("sets"), values.get("_sets", "1"), keyboard_type=ft.KeyboardType.NUMBER)
         )
         return items
+
+    def _calendar(self, key: str, label: str, field: ft.TextField) -> ft.Control:
+        today = self.svc.clock().astimezone(VN_TZ).date()
+
+        def picked(iso: str) -> None:
+            field.value = show_date(iso)
+            self._save_fields()
+            self.ctx.page.update()
+
+        picker = date_picker(
+            self.ctx, label, parse_shown(field.value), picked, f"date-{key}", date(1900, 1, 1), today
+        )
+        return icon_button(
+            ft.Icons.CALENDAR_MONTH,
+            self.ctx.t("pick_date"),
+            lambda e: self.ctx.page.show_dialog(picker),
+            key=f"calendar-{key}",
+        )
 
     def _choose(self, e: ft.Event) -> None:
         key, value = e.control.data

@@ -129,3 +129,25 @@ async def test_proposed_date_is_picked_and_shown_day_first(tmp_path, seeded_serv
     await click_key(h, "fail-nobody_home")
     await click_key(h, "complete")
     assert recorded_event(h, row.visit_id).body["payload"]["proposed_date"] == day.isoformat()
+
+
+async def test_declaration_dates_can_be_chosen_on_the_calendar(tmp_path, seeded_server):
+
+    import flet as ft
+    from uikit import advance_to
+
+    h, row = await _open(tmp_path, seeded_server)
+    h.location.fix = make_fix(row.lat, row.lon)
+    await click_key(h, f"visit-{row.visit_id}")
+    await click_key(h, "start-pickup")
+    await advance_to(h, 4)
+    view = shell(h).view
+    dates = [f for f in view.proc.form_fields if f.kind == "date"]
+    assert dates, "the demo procedure has a date field"
+    key = dates[0].key
+    await click_key(h, f"calendar-{key}")
+    picker = h.find(ft.DatePicker, key=f"date-{key}-picker")
+    h.session.apply_patch(picker._i, {"value": "2026-10-05T00:00:00.000"})
+    await h.fire(picker, "change")
+    assert h.find(key=f"field-{key}").value == "05/10/2026"
+    assert view.draft.data["form"][key] == "05/10/2026"

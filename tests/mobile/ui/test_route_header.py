@@ -46,3 +46,28 @@ async def test_handovers_in_the_labelled_bottom_navigation(tmp_path, seeded_serv
     assert h.find(key="officer-nav").selected_index == 1
     await officer_tab(h, 0)
     assert shell(h).current[0] == "route"
+
+
+async def test_visit_actions_are_pinned_at_the_bottom(tmp_path, seeded_server):
+    from uikit import pickup_row
+
+    h = await start_app(seeded_server.url, tmp_path / "app")
+    await login(h)
+    row = pickup_row(h)
+    await click_key(h, f"visit-{row.visit_id}")
+    start = h.find(key="start-pickup")
+    scrolled = [c for c in h.find_all(ft.ListView) if start in _descendants(c)]
+    assert not scrolled, "the start button scrolls away with the history"
+    bar = start.parent.parent
+    column = bar.parent
+    assert isinstance(column, ft.Column) and column.controls[-1] is bar  # last: at the bottom
+
+
+def _descendants(c) -> list:
+    out = []
+    for child in getattr(c, "controls", None) or []:
+        out += [child, *_descendants(child)]
+    content = getattr(c, "content", None)
+    if isinstance(content, ft.Control):
+        out += [content, *_descendants(content)]
+    return out
