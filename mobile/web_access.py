@@ -11,6 +11,7 @@ Three credentials are accepted, first match wins:
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -37,11 +38,11 @@ LookupCheck = Callable[[str, ServedFile], Awaitable[bool]]
 
 
 async def lookup_allows(token: str, served: ServedFile) -> bool:
-    """Hook for the citizen's per-dossier lookup token: refuse until the backend issues them.
+    """The citizen's per-dossier lookup token opens that dossier's receipt, nothing else.
 
-    When the backend has one (e.g. GET /api/v1/lookup/{token} -> the dossier code), accept the
-    token here when `served.is_receipt` and the code it names equals `served.code`."""
-    return False
+    The token is kept with the receipt when the pickup passes it to ReceiptStore.save (the phone
+    makes it at the pickup, so this works offline); receipts saved without one refuse every token."""
+    return bool(served.is_receipt and served.lookup_token and hmac.compare_digest(token, served.lookup_token))
 
 
 def _bearer_allows(backend_url: str, token: str, owner: int) -> bool:

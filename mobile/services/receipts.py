@@ -37,6 +37,7 @@ class ServedFile:
     key: str
     code: str
     officer_id: int | None  # None for files written before owners were recorded
+    lookup_token: str | None = None  # the dossier's citizen lookup token, kept with its receipt
 
     @property
     def is_receipt(self) -> bool:
@@ -68,7 +69,16 @@ class ReceiptStore:
         except (FileNotFoundError, ValueError):
             return {}
 
-    def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str) -> None:
+    def _write(
+        self,
+        key: str,
+        owner_id: int,
+        content: bytes,
+        ext: str,
+        code: str,
+        appointment: str,
+        lookup_token: str | None = None,
+    ) -> None:
         """Write `content` under a fresh random name, point `key` at it and drop the file it replaces."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
@@ -78,6 +88,8 @@ class ReceiptStore:
         if old and SAFE_NAME.match(old.get("file", "")):
             (self.folder / old["file"]).unlink(missing_ok=True)
         index[key] = {"file": name, "code": code, "appointment": appointment, "officer_id": self.owner()}
+        if lookup_token:
+            index[key]["lookup_token"] = lookup_token
         tmp = self.folder / "index.json.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False))
         tmp.replace(self.folder / "index.json")
@@ -99,9 +111,11 @@ class ReceiptStore:
         ticket = self.sign(name) if self.sign else None
         return f"{self.url_prefix}/{name}?t={ticket}" if ticket else None
 
-    def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
-        """Render and store the PDF for a visit (replacing an older one)."""
-        self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at)
+    def save(self, visit_id: int, data: ReceiptData, lookup_token: str | None = None) -> ReceiptInfo:
+        """Render and store the PDF for a visit (replacing an older one); `lookup_token`, the
+        dossier's citizen lookup token, lets the citizen download this receipt with it."""
+        pdf = receipt_pdf(data)
+        self._write(str(visit_id), visit_id, pdf, "pdf", data.dossier_code, data.appointment_at, lookup_token)
         return self.get(visit_id)  # type: ignore[return-value]
 
     def get(self, visit_id: int) -> ReceiptInfo | None:
@@ -146,5 +160,11 @@ def serve_path(data_dir: Path, device_id: str, name: str) -> ServedFile | None:
     for key, entry in ReceiptStore(folder)._index().items():
         if entry.get("file") == name:
             owner = entry.get("officer_id")
-            return ServedFile(path, key, entry.get("code", ""), owner if isinstance(owner, int) else None)
+            return ServedFile(
+                path,
+                key,
+                entry.get("code", ""),
+                owner if isinstance(owner, int) else None,
+                entry.get("lookup_token") or None,
+            )
     return None  # a file the index forgot is served to nobody

@@ -113,3 +113,16 @@ def test_get_officer_is_scoped(world_server):
     assert httpx.get(f"{srv.api}/officers/{w.officer_b}", headers=officer).status_code == 404
     assert httpx.get(f"{srv.api}/officers/{w.officer_a}", headers=officer).status_code == 200
     assert httpx.get(f"{srv.api}/officers/{w.officer_a}").status_code == 401
+
+
+def test_the_citizens_lookup_token_opens_that_receipt_only(tmp_path):
+    client, store, _, _, _ = _app(tmp_path)
+    token = "Zk3-citizen_lookup_0123456789"
+    info = store.save(8, sample_receipt(), lookup_token=token)
+    letter = store.save_document("letter:8", 8, b"%PDF-1.4 letter", "CODE")
+    bare = info.url.split("?")[0]
+    assert client.get(f"{bare}?lookup={token}").status_code == 200
+    assert client.get(f"{bare}?lookup={token[:-1]}x").status_code == 403
+    assert client.get(f"{letter.url.split('?')[0]}?lookup={token}").status_code == 403  # receipts only
+    other = store.get(7)  # saved without a token: no token opens it
+    assert client.get(f"{other.url.split('?')[0]}?lookup={token}").status_code == 403
