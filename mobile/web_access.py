@@ -15,7 +15,7 @@ import hmac
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from api_client import Client
+from api_client import Client, RetryPolicy
 from api_client.errors import DoorstepError
 from api_client.models import Role
 from mobile.services.receipts import ServedFile
@@ -47,7 +47,8 @@ async def lookup_allows(token: str, served: ServedFile) -> bool:
 
 def _bearer_allows(backend_url: str, token: str, owner: int) -> bool:
     """The API says the token's officer is the owner, or a supervisor who may see the owner."""
-    with Client(backend_url, token, timeout=10.0) as api:
+    # one try, short timeout: a download must not hang on a backend that is down (it then refuses)
+    with Client(backend_url, token, timeout=5.0, retry=RetryPolicy(max_attempts=1)) as api:
         try:
             me = api.me()
             if me.id == owner:
