@@ -65,13 +65,23 @@ class HandoversView:
         if not rows:
             return out + [ft.Text(t("handover_none"), color=MUTED)]
         for r in rows:
+            # a one-line label is clipped on a phone: the code on the box, who and what wrapped below
             out.append(
-                ft.Checkbox(
-                    label=f"{r.dossier_code} · {r.citizen_name} · {r.procedure_name}",
-                    value=r.dossier_id in self.selected[direction],
-                    data=(direction, r.dossier_id),
-                    on_change=self._tick,
-                    key=f"ho-{direction}-{r.dossier_id}",
+                ft.Column(
+                    [
+                        ft.Checkbox(
+                            label=r.dossier_code,
+                            value=r.dossier_id in self.selected[direction],
+                            data=(direction, r.dossier_id),
+                            on_change=self._tick,
+                            key=f"ho-{direction}-{r.dossier_id}",
+                        ),
+                        ft.Container(
+                            ft.Text(f"{r.citizen_name} · {r.procedure_name}", size=13, color=MUTED),
+                            padding=ft.Padding.only(left=40),
+                        ),
+                    ],
+                    spacing=0,
                 )
             )
         out.append(

@@ -12,7 +12,16 @@ import io
 import httpx
 from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, on_failure, phone_page, wait_completed, wait_text
 from flet_pw import click_button, open_flet_app
-from pickup_steps import Shots, do_pickup, login, make_jpeg, open_visit, pick_target, receipt_url
+from pickup_steps import (
+    Shots,
+    do_pickup,
+    login,
+    make_jpeg,
+    open_handovers,
+    open_visit,
+    pick_target,
+    receipt_url,
+)
 from pypdf import PdfReader
 
 from api_client import Client
@@ -44,6 +53,9 @@ def test_pickup_in_browser(tmp_path, procs, port):
             shot("03-detail")
             shas, typed = do_pickup(page, target, photo, shot)
             url = receipt_url(page)
+            open_handovers(page)  # reachable from the main navigation by its label
+            page.wait_for_timeout(800)
+            shot("13-handovers")
 
     v = wait_completed(api, target.visit.id)
     ev = v.evidence["visit.pickup_completed"]
