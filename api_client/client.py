@@ -380,6 +380,10 @@ class Client:
         role_value = role.value if isinstance(role, Role) else role
         return self._list("/officers", OfficerPublic, role=role_value, page=page, page_size=page_size)
 
+    def get_officer(self, officer_id: int) -> OfficerPublic:
+        """`GET /officers/{id}`: an officer in the caller's scope (404 otherwise)."""
+        return self._get(f"/officers/{int(officer_id)}", OfficerPublic)
+
     def create_officer(self, body: BaseModel | Mapping[str, Any]) -> OfficerPublic:
         """`POST /officers` (supervisor) with an `OfficerCreate`."""
         return self._send("POST", "/officers", OfficerPublic, _dump(body))

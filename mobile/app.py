@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from mobile.logs import configure_logging
 from mobile.services.container import Services
 from mobile.services.location import GeolocatorLocationService, LocationService
 from mobile.services.photos import FilePickerPhotoService, PhotoService
+from mobile.services.tickets import DownloadTickets
+from mobile.ui import officer_nav
 from mobile.ui.conflicts import ConflictsView
 from mobile.ui.context import ViewContext
 from mobile.ui.delivery import DeliveryView
@@ -35,7 +38,7 @@ from mobile.ui.supervisor.dossiers import DossiersView
 from mobile.ui.supervisor.indicators import IndicatorsView
 from mobile.ui.supervisor.officer_day import OfficerDayView
 from mobile.ui.sync_bar import SyncBar
-from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme
+from mobile.ui.theme import DANGER, PRIMARY, TOUCH, apply_theme, icon_button
 from mobile.ui.tracking import TrackingLogView
 
 log = logging.getLogger(__name__)
@@ -116,8 +119,8 @@ class Shell:
             self.view = DetailView(self.ctx, params["visit_id"])
         elif screen == "pickup":
             self.view = PickupView(self.ctx, params["visit_id"])
-        elif screen == "failed":
-            self.view = FailedView(self.ctx, params["visit_id"])
+        elif screen in ("failed", "supplement"):
+            self.view = FailedView(self.ctx, params["visit_id"], kind=screen)
         elif screen == "delivery":
             self.view = DeliveryView(self.ctx, params["visit_id"])
         elif screen == "handovers":
@@ -144,6 +147,8 @@ class Shell:
         content = self.view.build()
         if supervisor and screen in sup_nav.SCREENS:
             content = sup_nav.frame(self.tr.t, screen, content, self._wide, lambda s: self.go(s))
+        elif not supervisor and screen in officer_nav.SCREENS:
+            content = officer_nav.frame(self.tr.t, screen, content, lambda s: self.go(s))
         self.body.content = content
         self.page.update()
         if first_sync:
@@ -183,15 +188,7 @@ class Shell:
         ]
         if logged_in:
             controls.append(
-                ft.IconButton(
-                    ft.Icons.LOGOUT,
-                    icon_color=ft.Colors.WHITE,
-                    tooltip=t("logout"),
-                    width=TOUCH,
-                    height=TOUCH,
-                    on_click=self._logout,
-                    key="logout",
-                )
+                icon_button(ft.Icons.LOGOUT, t("logout"), self._logout, key="logout", color=ft.Colors.WHITE)
             )
         self.top.content = ft.Row(controls, vertical_alignment=ft.CrossAxisAlignment.CENTER)
         if logged_in:
@@ -270,6 +267,7 @@ def build_main(
     photo_factory: Callable[[], PhotoService] | None = None,
     per_device: bool | None = None,
     receipts_route: str = "/receipts",
+    tickets: DownloadTickets | None = None,
     sync_interval_s: float | None = None,
     auto_sync: bool = True,
     clock: Clock | None = None,
@@ -288,10 +286,13 @@ def build_main(
         page.title = "Một cửa tận nhà"
         web = bool(page.web) if per_device is None else per_device
         url_prefix = None
+        signer = None
         if web:
             device = await device_id_for(page)
             store_dir = data_dir / device
             url_prefix = f"{receipts_route}/{device}"
+            if tickets is not None:
+                signer = partial(tickets.mint, device)
         else:
             store_dir = data_dir
         services = Services(
@@ -302,6 +303,7 @@ def build_main(
             receipts_url_prefix=url_prefix,
             sync_interval_s=sync_interval_s,
             clock=clock,
+            ticket_signer=signer,
         )
         lang = VI
         try:

@@ -199,13 +199,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing_required": ("Thiếu giấy tờ bắt buộc: {docs}", "Missing required documents: {docs}"),
     "request_supplement": ("Yêu cầu bổ sung", "Request a supplement"),
     "supplement_note": ("Ghi chú những gì công dân cần bổ sung", "Note what the citizen must bring"),
-    "proposed_date": ("Ngày hẹn lại (YYYY-MM-DD)", "Proposed date (YYYY-MM-DD)"),
+    "proposed_date": ("Ngày hẹn lại", "Proposed date"),
     "send_supplement": ("Lưu yêu cầu bổ sung", "Save supplement request"),
     "supplement_saved": ("Đã lưu yêu cầu bổ sung.", "Supplement request saved."),
     "err_note": ("Cần ghi chú nội dung.", "A note is required."),
     "err_date": (
-        "Ngày phải theo dạng YYYY-MM-DD và không ở quá khứ.",
-        "Date must be YYYY-MM-DD and not in the past.",
+        "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ.",
+        "The date must be DD/MM/YYYY and not in the past.",
     ),
     "take_photo": ("Chụp / chọn ảnh", "Take / pick photo"),
     "photo_ok": ("Đã có ảnh ({kb} KB)", "Photo attached ({kb} KB)"),
@@ -215,7 +215,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each collected document needs a photo: missing {docs}",
     ),
     "err_photo_bad": ("Không đọc được ảnh, vui lòng chụp lại.", "Cannot read the image, take it again."),
-    "err_required": ("Bắt buộc", "Required"),
+    "err_required": ("Bắt buộc nhập.", "Required."),
     "fee_amount": ("Lệ phí: {amount}", "Fee: {amount}"),
     "fee_free": ("Miễn lệ phí", "No fee"),
     "pages": ("Số trang", "Pages"),
@@ -291,7 +291,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fail_note": ("Ghi chú", "Note"),
     "err_other_note": ("Lý do khác cần ghi chú.", "'Other' needs a note."),
     "err_pick_reason": ("Vui lòng chọn lý do.", "Pick a reason."),
-    "save_failed": ("Lưu", "Save"),
+    "save_failed": ("Lưu lượt không thành công", "Save the failed visit"),
     "failed_saved": ("Đã lưu. Lượt mới sẽ được lên lịch.", "Saved. A new visit will be planned."),
     # delivery (trả kết quả tại nhà)
     "start_delivery": ("Bắt đầu trả kết quả", "Start delivery"),
@@ -683,6 +683,89 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "desk_apologised": ("Đã hẹn lại ngày trả kết quả: {date}.", "New appointment set: {date}."),
     "desk_apology_pdf": ("Tải phiếu xin lỗi (PDF)", "Download the apology (PDF)"),
+    # the summary the citizen signs under
+    "sign_summary_title": ("Người dân ký xác nhận nội dung sau", "The citizen signs to confirm"),
+    "sum_procedure": ("Thủ tục", "Procedure"),
+    "sum_documents": ("Giấy tờ đã nhận", "Documents received"),
+    "sum_fee": ("Lệ phí", "Fee"),
+    "sum_appointment": ("Hẹn trả kết quả", "Result appointment"),
+    "sum_result": ("Kết quả trao", "Result handed over"),
+    "sum_recipient": ("Người nhận", "Recipient"),
+    "sum_dossier": ("Mã hồ sơ", "Dossier code"),
+    "sum_none": ("Không có", "None"),
+    "pick_date": ("Chọn ngày", "Pick a date"),
+    "nav_route": ("Lộ trình", "Route"),
+    "all_kinds": ("Mọi loại", "All kinds"),
+    "all_statuses": ("Mọi trạng thái", "All statuses"),
+    "more_filters": ("Lọc theo loại", "Filter by kind"),
+    # error codes of the services and the shared domain rules (api_client/domain)
+    "id_digits": ("Số căn cước phải gồm đúng 12 chữ số.", "The citizen ID must have exactly 12 digits."),
+    "id_province": (
+        "Mã tỉnh {province} không hợp lệ, phải từ 001 đến 096.",
+        "Province code {province} is not valid: it must be 001 to 096.",
+    ),
+    "id_birth_mismatch": (
+        "Số căn cước ứng với năm sinh {year}, không khớp ngày sinh {birth}.",
+        "The citizen ID gives birth year {year}, which does not match the date of birth {birth}.",
+    ),
+    "id_future": (
+        "Chữ số thế kỷ/giới tính và năm sinh cho ra năm sinh trong tương lai.",
+        "The century digit and year give a birth year in the future.",
+    ),
+    "phone_format": (
+        "Số điện thoại phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84).",
+        "The phone number must have 10 digits starting with 0 (or +84).",
+    ),
+    "sig_malformed": ("Chữ ký bị lỗi định dạng", "The signature is damaged"),
+    "sig_empty": ("Chưa có chữ ký", "No signature yet"),
+    "sig_short": ("Chữ ký quá ngắn, vui lòng ký lại", "The signature is too short, sign again"),
+    "err_pay_method": ("Chọn hình thức nộp.", "Choose how the fee is paid."),
+    "err_date_format": ("Ngày phải theo dạng DD/MM/YYYY.", "The date must be DD/MM/YYYY."),
+    "err_number": ("Phải là số.", "Must be a number."),
+    "err_choice": ("Chọn một giá trị trong danh sách.", "Pick a value from the list."),
+    "err_sets": ("Số bộ từ 1 đến 99.", "Number of sets: 1 to 99."),
+    "err_event": ("Không ghi được sự kiện: {detail}", "The event could not be recorded: {detail}"),
+    "err_no_missing": ("Không có giấy tờ thiếu.", "No document is missing."),
+    "err_pick_dossiers": ("Chọn ít nhất một hồ sơ.", "Pick at least one dossier."),
+    "err_pick_counterpart": ("Chọn cán bộ một cửa nhận/giao.", "Pick the desk officer."),
+    "err_recipient_name": ("Họ tên người nhận không được để trống.", "The recipient's name is required."),
+    "err_id_not_applicant": (
+        "Số CCCD không khớp với người nộp hồ sơ. "
+        "Nếu người nhận là người khác, chọn «Người được ủy quyền».",
+        "The ID does not match the applicant. If someone else receives it, choose “Authorised person”.",
+    ),
+    "err_relationship": ("Cần ghi quan hệ với người nộp hồ sơ.", "Enter the relationship to the applicant."),
+    "err_auth_photo": ("Cần chụp giấy ủy quyền.", "Take a photo of the authorisation."),
+    "err_receipt_code_empty": (
+        "Cần nhập mã hồ sơ trên giấy tiếp nhận.",
+        "Enter the dossier code on the slip.",
+    ),
+    "err_receipt_code_mismatch": (
+        "Mã trên giấy tiếp nhận ({code}) không khớp với hồ sơ {expected}. "
+        "Dừng trả kết quả: không giao giấy tờ.",
+        "The code on the slip ({code}) does not match dossier {expected}. Stop: do not hand anything over.",
+    ),
+    "err_qr_unreadable": (
+        "Không đọc được mã QR trong ảnh. Hãy chụp rõ hơn hoặc nhập mã.",
+        "Could not read the QR code in the photo. Take a sharper one or type the code.",
+    ),
+    "gps_denied": ("Không được cấp quyền vị trí", "Location permission denied"),
+    "gps_timeout": ("Hết thời gian chờ GPS", "GPS timed out"),
+    "gps_failed": ("Lỗi GPS", "GPS error"),
+    "gps_no_position": ("Không có vị trí", "No position"),
+    "reconnecting": ("Đang thử kết nối lại…", "Trying to reconnect…"),
+    "supplement_slip_pdf": ("Tải phiếu yêu cầu bổ sung (PDF)", "Download the supplement slip (PDF)"),
+    "supplement_title": ("Yêu cầu bổ sung hồ sơ", "Request missing documents"),
+    "supplement_missing": ("Người dân cần bổ sung", "The citizen must bring"),
+    "supplement_open": ("Yêu cầu bổ sung…", "Request missing documents…"),
+    "door_photo": ("Ảnh cửa nhà hoặc giấy báo để lại", "Photo of the door or the note left"),
+    "outcome_gps": ("Vị trí (bằng chứng đã đến nhà)", "Location (proof of presence)"),
+    "outcome_done_failed": ("Đã lưu lượt không thành công.", "Failed visit saved."),
+    "outcome_done_supplement": (
+        "Đã lưu yêu cầu bổ sung. Đưa phiếu cho người dân.",
+        "Supplement request saved. Hand the slip to the citizen.",
+    ),
+    "delivery_slip_pdf": ("Tải biên nhận trả kết quả (PDF)", "Download the delivery slip (PDF)"),
 }
 
 
@@ -700,6 +783,18 @@ class Translator:
             return key  # a missing key shows itself rather than crashing a field visit
         text = pair[0] if self.lang == VI else pair[1]
         return text.format(**kwargs) if kwargs else text
+
+    def errors(self, errors: dict[str, str], params: dict[str, dict] | None = None) -> dict[str, str]:
+        """Field -> message for a service's error codes, in the current language (an unknown code,
+        such as a server's own message, is shown as it is)."""
+        params = params or {}
+        out = {}
+        for field, code in errors.items():
+            try:
+                out[field] = self.t(code, **params.get(field, {}))
+            except (KeyError, IndexError):  # a message whose values did not come: say it plainly
+                out[field] = self.t(code)
+        return out
 
     def set_lang(self, lang: str) -> None:
         """Switch language and notify listeners."""

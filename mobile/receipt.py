@@ -10,6 +10,8 @@ from pathlib import Path
 import qrcode
 from fpdf import FPDF
 
+from api_client.documents.pdf import signature_blocks
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 
 RETURN_PLACES = {"desk": "Tại Bộ phận Một cửa", "home": "Tại nhà", "post": "Qua dịch vụ bưu chính"}
@@ -35,6 +37,8 @@ class ReceiptData:
     fee: str = ""
     documents: tuple[str, ...] = ()
     lookup: str = ""  # what the QR encodes: the public lookup page with this dossier's token
+    submitter_signature: bytes | None = None  # PNG of the strokes the citizen drew on the phone
+    officer_note: str = "Đã xác nhận trên thiết bị"  # the officer attests with a tick, not a drawing
 
 
 def qr_png(data: str, box_size: int = 6) -> bytes:
@@ -105,16 +109,18 @@ def receipt_pdf(r: ReceiptData) -> bytes:
             pdf.multi_cell(w, 4.5, f"- {doc}", new_x="LMARGIN", new_y="NEXT")
 
     pdf.ln(3)
-    y = pdf.get_y()
-    half = w / 2
-    pdf.set_font("DejaVu", "B", 8.5)
-    pdf.set_xy(pdf.l_margin, y)
-    pdf.cell(half, 5, "NGƯỜI NỘP HỒ SƠ", align="C")
-    pdf.cell(half, 5, "CÁN BỘ TIẾP NHẬN", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 8)
-    pdf.ln(12)
-    pdf.cell(half, 5, r.submitter_name, align="C")
-    pdf.cell(half, 5, r.officer_name, align="C", new_x="LMARGIN", new_y="NEXT")
+    signature_blocks(
+        pdf,
+        [
+            ("NGƯỜI NỘP HỒ SƠ", r.submitter_name, r.submitter_signature),
+            ("CÁN BỘ TIẾP NHẬN", r.officer_name, None),
+        ],
+    )
+    if r.officer_note:
+        pdf.set_font("DejaVu", "", 7)
+        pdf.set_x(pdf.l_margin + w / 2)
+        note = f"({r.officer_note} lúc {r.received_at})"
+        pdf.cell(w / 2, 4, note, align="C", new_x="LMARGIN", new_y="NEXT")
 
     if r.lookup:  # a slip rendered without its token has no QR rather than a wrong one
         pdf.ln(3)

@@ -18,6 +18,8 @@ from starlette.routing import Route
 from api_client.domain.clock import Clock
 from mobile.app import build_main
 from mobile.services.receipts import serve_path
+from mobile.services.tickets import DownloadTickets
+from mobile.web_access import authorize
 
 MEDIA_TYPES = {
     ".pdf": "application/pdf",
@@ -29,14 +31,18 @@ MEDIA_TYPES = {
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
-def make_asgi_app(backend_url: str | None, data_dir: Path, clock: Clock | None = None) -> Any:
+def make_asgi_app(backend_url: str | None, data_dir: Path, clock: Clock | None = None,
+                  tickets: DownloadTickets | None = None) -> Any:
     """The Flet web app mounted at '/': the officer's screens plus /receipts/<device>/<file>.pdf.
 
     The server's mount passes its own address; None makes every tab ask on its first-run screen,
-    as an installed phone does (`doorstep app --first-run`).
+    as an installed phone does (`doorstep app --first-run`). Files are served only with a
+    credential (mobile/web_access.py): the links the UI shows carry a short-lived ticket signed
+    with this process's key.
     """
     data_dir = Path(data_dir)
-    main = build_main(backend_url, data_dir, per_device=True, clock=clock)
+    tickets = tickets or DownloadTickets()
+    main = build_main(backend_url, data_dir, per_device=True, clock=clock, tickets=tickets)
     app = flet_fastapi.app(
         main,
         no_cdn=True,
@@ -48,9 +54,16 @@ def make_asgi_app(backend_url: str | None, data_dir: Path, clock: Clock | None =
     )
 
     async def receipt(request) -> Any:
-        path = serve_path(data_dir, request.path_params["device"], request.path_params["name"])
-        if path is None:
+        device, name = request.path_params["device"], request.path_params["name"]
+        served = serve_path(data_dir, device, name)
+        if served is None:
             return JSONResponse({"detail": "Không tìm thấy giấy tiếp nhận", "code": "not_found"}, 404)
+        refused = await authorize(served, device, name, request.query_params, request.headers,
+                                  tickets, backend_url or "")  # first-run tabs: tickets only
+        if refused is not None:
+            return JSONResponse({"detail": refused.detail, "code": refused.code}, refused.status,
+                                headers={"Cache-Control": "no-store"})
+        path = served.path
         return FileResponse(
             path,
             media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),

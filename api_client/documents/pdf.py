@@ -34,3 +34,33 @@ def new_pdf(fonts: Path | None = None) -> Any:
 def pdf_bytes(pdf: Any) -> bytes:
     """The finished document as bytes."""
     return bytes(pdf.output())
+
+
+def signature_blocks(pdf: Any, blocks: list[tuple[str, str, bytes | None]], image_h: float = 20.0,
+                     font_size: float = 8.5) -> None:
+    """Side-by-side signature blocks (title, signature image or blank space, name) across the page."""
+    import io
+
+    n = max(1, len(blocks))
+    width = pdf.epw / n
+    if pdf.get_y() + image_h + 12 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    left = pdf.l_margin
+    pdf.set_font(FONT_FAMILY, "B", font_size)
+    pdf.set_x(left)
+    for i, (heading, _, _) in enumerate(blocks):
+        last = i == n - 1
+        pdf.cell(width, 5, heading, align="C", new_x="LMARGIN" if last else "RIGHT",
+                 new_y="NEXT" if last else "TOP")
+    top = pdf.get_y() + 1
+    for i, (_, _, png) in enumerate(blocks):
+        if png:
+            # keep the pad's aspect ratio inside the block's box, centred
+            pdf.image(io.BytesIO(png), x=left + i * width + 2, y=top, w=width - 4, h=image_h,
+                      keep_aspect_ratio=True)
+    pdf.set_y(top + image_h + 1)
+    pdf.set_font(FONT_FAMILY, "", font_size - 0.5)
+    for i, (_, name, _) in enumerate(blocks):
+        last = i == n - 1
+        pdf.cell(width, 5, name, align="C", new_x="LMARGIN" if last else "RIGHT",
+                 new_y="NEXT" if last else "TOP")

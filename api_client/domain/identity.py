@@ -18,30 +18,36 @@ _PHONE_RE = re.compile(r"^0\d{9}$")
 
 
 class IdentityError(ValueError):
-    """A citizen ID or phone number broke a rule; the message is Vietnamese-first."""
+    """A citizen ID or phone number broke a rule: a machine `code` (+ `params`) that screens
+    translate, and a Vietnamese message (str of the error) for API answers and logs."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def check_citizen_id(value: str, birth_date: date | None = None, today: date | None = None) -> str:
     """Return the normalised 12-digit citizen ID or raise IdentityError saying which rule failed."""
     digits = re.sub(r"[\s.-]", "", value or "")
     if not digits.isdigit() or len(digits) != 12:
-        raise IdentityError("Số căn cước phải gồm đúng 12 chữ số (citizen ID must be 12 digits)")
+        raise IdentityError("id_digits", "Số căn cước phải gồm đúng 12 chữ số.")
     province = int(digits[0:3])
     if not _PROVINCE_MIN <= province <= _PROVINCE_MAX:
         raise IdentityError(
-            f"Mã tỉnh {digits[0:3]} không hợp lệ, phải từ 001 đến 096 "
-            f"(unknown province code {digits[0:3]})"
+            "id_province", f"Mã tỉnh {digits[0:3]} không hợp lệ, phải từ 001 đến 096.", province=digits[0:3]
         )
     birth_year = birth_year_of(digits)
     if birth_date is not None and birth_date.year != birth_year:
         raise IdentityError(
-            f"Số căn cước ứng với năm sinh {birth_year}, không khớp ngày sinh {birth_date:%d/%m/%Y} "
-            "(ID does not match the date of birth)"
+            "id_birth_mismatch",
+            f"Số căn cước ứng với năm sinh {birth_year}, không khớp ngày sinh {birth_date:%d/%m/%Y}.",
+            year=birth_year,
+            birth=f"{birth_date:%d/%m/%Y}",
         )
     if birth_year > (today or today_vn()).year:
         raise IdentityError(
-            "Chữ số thế kỷ/giới tính và năm sinh cho ra năm sinh trong tương lai "
-            "(century digit gives a future birth year)"
+            "id_future", "Chữ số thế kỷ/giới tính và năm sinh cho ra năm sinh trong tương lai."
         )
     return digits
 
@@ -64,8 +70,5 @@ def check_phone(value: str) -> str:
     elif raw.startswith("84") and len(raw) == 11:
         raw = "0" + raw[2:]
     if not _PHONE_RE.match(raw):
-        raise IdentityError(
-            "Số điện thoại phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84) "
-            "(phone must be 10 digits starting with 0)"
-        )
+        raise IdentityError("phone_format", "Số điện thoại phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84).")
     return raw

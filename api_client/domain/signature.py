@@ -55,14 +55,27 @@ MIN_INK_PX = 60.0  # a dot or a tiny tick is not a signature
 MIN_POINTS = 8
 
 
-def signature_problem(data: str) -> str | None:
-    """Why a signature is unacceptable (Vietnamese), or None when it is fine."""
+SIGNATURE_PROBLEMS = {
+    "sig_malformed": "Chữ ký bị lỗi định dạng",
+    "sig_empty": "Chưa có chữ ký",
+    "sig_short": "Chữ ký quá ngắn, vui lòng ký lại",
+}
+
+
+def signature_problem_code(data: str) -> str | None:
+    """Why a signature is unacceptable as a code (SIGNATURE_PROBLEMS), or None when it is fine."""
     try:
         strokes = decode_strokes(data)
     except ValueError:
-        return "Chữ ký bị lỗi định dạng"
+        return "sig_malformed"
     if not strokes:
-        return "Chưa có chữ ký"
+        return "sig_empty"
     if sum(len(s) for s in strokes) < MIN_POINTS or ink_length(strokes) < MIN_INK_PX:
-        return "Chữ ký quá ngắn, vui lòng ký lại"
+        return "sig_short"
     return None
+
+
+def signature_problem(data: str) -> str | None:
+    """Why a signature is unacceptable (Vietnamese), or None when it is fine."""
+    code = signature_problem_code(data)
+    return SIGNATURE_PROBLEMS[code] if code else None

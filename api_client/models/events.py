@@ -74,7 +74,9 @@ class SupplementPayload(RequestModel):
     missing: Annotated[list[str], Field(min_length=1)]
     note: Annotated[str, Field(min_length=1, max_length=2000)]
     proposed_date: DateStr | None = None
+    # proof of presence: optional on the wire so events from older phones still apply
     gps: GpsCheck | None = None
+    photos: list[PhotoRef] = []  # the door, or the note left there
 
 
 class SupplementRequested(_Event):
@@ -90,7 +92,9 @@ class FailedPayload(RequestModel):
     reason: FailureReason
     note: Annotated[str | None, Field(max_length=2000)] = None
     proposed_date: DateStr | None = None
+    # proof of presence: optional on the wire so events from older phones still apply
     gps: GpsCheck | None = None
+    photos: list[PhotoRef] = []  # the door, or the note left there
 
 
 class VisitFailed(_Event):

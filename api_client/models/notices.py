@@ -20,6 +20,7 @@ class NoticeKind(str, Enum):
     ON_THE_WAY = "on_the_way"
     FAILED_ATTEMPT = "failed_attempt"
     APOLOGY = "apology"
+    SUPPLEMENT_NEEDED = "supplement_needed"
 
 
 class NoticeState(str, Enum):

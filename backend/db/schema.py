@@ -256,7 +256,7 @@ notices = Table(
     Column("id", Integer, primary_key=True),
     Column("dossier_id", Integer, ForeignKey("dossiers.id"), nullable=False),
     Column("phone", String(20), nullable=False),
-    Column("kind", String(20), nullable=False),  # result_ready | on_the_way | failed_attempt | apology
+    Column("kind", String(20), nullable=False),  # a NoticeKind value
     Column("text", Text, nullable=False),
     Column("state", String(10), nullable=False),  # queued | sent | failed
     Column("attempts", Integer, nullable=False, default=0),

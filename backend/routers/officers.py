@@ -1,4 +1,4 @@
-"""GET /me, GET /officers and POST /officers."""
+"""GET /me, GET /officers, GET /officers/{id} and POST /officers."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ def list_officers(
     items, total = directory.list_officers(engine, officer, role, page, page_size)
     response.headers["X-Total-Count"] = str(total)
     return items
+
+
+@router.get("/officers/{officer_id}", responses={404: {"description": "no such officer in your scope"}})
+def get_officer(officer_id: int, engine: EngineDep, officer: CurrentOfficer) -> OfficerPublic:
+    """One officer the caller may list: a supervisor's own units' officers, or oneself."""
+    return directory.get_officer(engine, officer, officer_id)
 
 
 @router.post("/officers", status_code=201)

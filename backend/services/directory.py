@@ -72,3 +72,21 @@ def list_officers(
         for r in rows
     ]
     return items, int(total)
+
+
+OFFICER_NOT_FOUND = "Không tìm thấy cán bộ"
+
+
+def get_officer(engine: Engine, officer: OfficerPublic, officer_id: int) -> OfficerPublic:
+    """One account this officer may list (themselves included), or 404 (never says it exists)."""
+    if officer_id == officer.id:
+        return officer
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(officers).where(officers.c.id == officer_id, _visible(conn, officer, None))
+        ).mappings().first()
+        if row is None:
+            raise ApiError(404, "not_found", OFFICER_NOT_FOUND)
+        unit_ids = units_of(conn, [row["id"]])
+    return OfficerPublic(id=row["id"], username=row["username"], full_name=row["full_name"],
+                         role=row["role"], unit_ids=unit_ids[row["id"]])

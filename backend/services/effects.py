@@ -213,7 +213,22 @@ def _supplement(conn: Connection, officer: OfficerPublic, event: SupplementReque
                                   supplement_requests=dossier["supplement_requests"] + 1)
     new_visit = _update_visit(conn, visit, seq, status=VisitStatus.COMPLETED.value, completed_at=at,
                               evidence=_evidence(visit, event), proposed_date=p.proposed_date)
+    # the citizen is told what to bring (the officer also hands over the printed slip)
+    names = _document_names(conn, visit["catalogue_version"], dossier)
+    queue_notice(conn, dossier["id"], NoticeKind.SUPPLEMENT_NEEDED,
+                 notice_text(NoticeKind.SUPPLEMENT_NEEDED, sender_of(conn, dossier["unit_id"]),
+                             dossier["code"],
+                             day=date.fromisoformat(p.proposed_date) if p.proposed_date else None,
+                             extra=", ".join(names.get(c, c) for c in p.missing)))
     return new_visit, new_dossier
+
+
+def _document_names(conn: Connection, version: int, dossier: dict[str, Any]) -> dict[str, str]:
+    """code -> name of the dossier's required documents (empty when the procedure is unknown)."""
+    try:
+        return {d.code: d.name for d in _procedure(conn, version, dossier).documents}
+    except RuleBroken:
+        return {}
 
 
 def _failed(conn: Connection, settings: Settings, officer: OfficerPublic, event: VisitFailed,

@@ -52,6 +52,9 @@ def notice_text(kind: NoticeKind, sender: str, code: str, *, day: date | None = 
     if kind == NoticeKind.FAILED_ATTEMPT:
         base = f"{sender}: Cán bộ đã đến nhà bạn về hồ sơ {code} nhưng không gặp được."
         return f"{base} {extra}" if extra else base
+    if kind == NoticeKind.SUPPLEMENT_NEEDED:
+        back = f" Cán bộ sẽ quay lại ngày {when}." if day else ""
+        return f"{sender}: Hồ sơ {code} cần bổ sung: {extra or 'giấy tờ còn thiếu'}.{back}"
     reason = f" (lý do: {extra})" if extra else ""
     return (f"{sender} xin lỗi: hồ sơ {code} chưa có kết quả đúng hẹn{reason}. "
             f"Hẹn trả kết quả ngày {when}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .desk import DeskService
 from .duty import DutyService
 from .handovers import HandoverService
 from .location import LocationService
+from .outcomes import OutcomeService
 from .photos import PhotoService
 from .pickup import PickupService
 from .receipts import ReceiptStore
@@ -39,6 +41,7 @@ class Services:
         receipts_url_prefix: str | None = None,
         sync_interval_s: float | None = None,
         clock: Clock | None = None,
+        ticket_signer: Callable[[str, int], str] | None = None,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.store_dir = Path(store_dir)
@@ -52,13 +55,19 @@ class Services:
         interval = sync_interval_s or float(os.environ.get("DOORSTEP_SYNC_INTERVAL", "30"))
         self.sync = SyncService(self.db, self.store_dir, interval_s=interval, clock=self.clock)
         self.auth = AuthService(self.db, backend_url)
-        self.receipts = ReceiptStore(self.store_dir / "receipts", receipts_url_prefix)
+        # web mode: every link carries a ticket for the signed-in officer (mobile/services/tickets.py)
+        self._ticket_signer = ticket_signer
+        self.receipts = ReceiptStore(
+            self.store_dir / "receipts", receipts_url_prefix, sign=self._ticket, owner=self.officer_id
+        )
         self.route = RouteService(self.db, location, receipt_url=self.receipts.url, clock=self.clock)
         self.duty = DutyService(self.db, location, on_changed=self.sync.request, clock=self.clock)
         self.sync.on_synced(lambda report: self.duty.refresh())  # sent points leave the count
         self.pickup = PickupService(self.db, self.receipts, on_recorded=self.sync.request, clock=self.clock)
         self.delivery = DeliveryService(self.db, self.receipts, on_recorded=self.sync.request,
                                         clock=self.clock)
+        self.outcomes = OutcomeService(self.db, self.receipts, on_recorded=self.sync.request,
+                                       clock=self.clock)
         self.handovers = HandoverService(self.db, backend_url, self.receipts, self.route.rows_for)
         self.supervision = SupervisionService(self.db, backend_url, self.receipts, clock=self.clock)
         self.desk = DeskService(self.db, backend_url, self.receipts, self.supervision.procedure_names)
@@ -66,11 +75,23 @@ class Services:
     def today(self) -> date:
         """Today's date in Vietnam by this device's clock (the officer's working day)."""
         return vn_date(self.clock.now())
+
     def set_server(self, url: str) -> None:
         """Point every online service at a new server address (the first-run screen set it)."""
         self.backend_url = url
         for svc in (self.auth, self.handovers, self.supervision, self.desk):
             svc.backend_url = url
+
+    def officer_id(self) -> int | None:
+        """Id of the logged-in officer (None when nobody is)."""
+        s = self.auth.session()
+        return s.officer.id if s else None
+
+    def _ticket(self, name: str) -> str | None:
+        officer = self.officer_id()
+        if self._ticket_signer is None or officer is None:
+            return None
+        return self._ticket_signer(name, officer)
 
     def officer_name(self) -> str:
         """Full name of the logged-in officer ('' when nobody is)."""

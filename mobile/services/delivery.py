@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 from pydantic import ValidationError
 
 from api_client.documents.letters import LetterError, letter_title, render_letter
-from api_client.domain.clock import Clock
+from api_client.documents.signature_image import signature_png
+from api_client.domain.clock import VN_TZ, Clock
 from api_client.domain.identity import IdentityError, check_citizen_id
 from api_client.models import DeliveryCompleted, DeliveryPayload
 from mobile import qr_reader, store
+from mobile.delivery_slip import DeliverySlipData, delivery_slip_pdf
+from mobile.i18n import format_vnd
 
 from .flow import FlowError, FlowRules
 from .models import Draft, VisitDetail
@@ -60,36 +64,34 @@ class DeliveryService(FlowRules):
     # -- 1 recipient --------------------------------------------------------------------
     @staticmethod
     def check_recipient(detail: VisitDetail, values: dict[str, Any]) -> dict[str, Any]:
-        """The Recipient of the event (plus the photo dict), or FlowError with Vietnamese messages."""
+        """The Recipient of the event (plus the photo dict), or FlowError with message codes."""
         errors: dict[str, str] = {}
+        params: dict[str, dict] = {}
         kind = values.get("kind") or "applicant"
         name = " ".join((values.get("full_name") or "").split())
         if not name:
-            errors["full_name"] = "Họ tên người nhận không được để trống."
+            errors["full_name"] = "err_recipient_name"
         id_number = ""
         try:
             id_number = check_citizen_id(values.get("id_number") or "")
         except IdentityError as exc:
-            errors["id_number"] = str(exc)
+            errors["id_number"], params["id_number"] = exc.code, exc.params
         out: dict[str, Any] = {"kind": kind, "full_name": name, "id_number": id_number}
         if kind == "applicant":
             if id_number and id_number != detail.row.id_number:
-                errors["id_number"] = (
-                    "Số CCCD không khớp với người nộp hồ sơ. Nếu người nhận là người khác, "
-                    "chọn «Người được ủy quyền»."
-                )
+                errors["id_number"] = "err_id_not_applicant"
         else:
             relationship = (values.get("relationship") or "").strip()
             if not relationship:
-                errors["relationship"] = "Cần ghi quan hệ với người nộp hồ sơ."
+                errors["relationship"] = "err_relationship"
             photo = values.get("photo")
             if not photo:
-                errors["photo"] = "Cần chụp giấy ủy quyền."
+                errors["photo"] = "err_auth_photo"
             out.update(relationship=relationship, photo=photo)
         if not values.get("confirmed"):
-            errors["confirmed"] = "Cần đánh dấu đã đối chiếu giấy tờ tùy thân."
+            errors["confirmed"] = "err_confirm_identity"
         if errors:
-            raise FlowError(errors)
+            raise FlowError(errors, params)
         return out
 
     async def add_authorisation_photo(self, draft: Draft, raw: bytes) -> dict:
@@ -105,13 +107,11 @@ class DeliveryService(FlowRules):
         """The code on the citizen's slip must be this dossier's; a mismatch stops the delivery."""
         code = (code or "").strip()
         if not code:
-            raise FlowError({"receipt_code": "Cần nhập mã hồ sơ trên giấy tiếp nhận."})
+            raise FlowError({"receipt_code": "err_receipt_code_empty"})
         if code.casefold() != detail.row.dossier_code.casefold():
             raise FlowError(
-                {
-                    "receipt_code": f"Mã trên giấy tiếp nhận ({code}) không khớp với hồ sơ "
-                    f"{detail.row.dossier_code}. Dừng trả kết quả: không giao giấy tờ."
-                }
+                {"receipt_code": "err_receipt_code_mismatch"},
+                {"receipt_code": {"code": code, "expected": detail.row.dossier_code}},
             )
         return detail.row.dossier_code
 
@@ -125,7 +125,7 @@ class DeliveryService(FlowRules):
         dossier's lookup token: it names this dossier only when it equals the token the phone holds."""
         texts = await asyncio.to_thread(qr_reader.decode_qr, raw)
         if not texts:
-            raise FlowError({"receipt_code": "Không đọc được mã QR trong ảnh. Hãy chụp rõ hơn hoặc nhập mã."})
+            raise FlowError({"receipt_code": "err_qr_unreadable"})
         token = qr_reader.token_from_text(texts[0])
         if token is None:
             return qr_reader.code_from_text(texts[0])  # older slips: the code itself
@@ -194,8 +194,8 @@ class DeliveryService(FlowRules):
         return photo
 
     # -- finishing ----------------------------------------------------------------------
-    def complete(self, draft: Draft, detail: VisitDetail) -> str:
-        """Write the delivery event (record + outbox atomically) and trigger a sync."""
+    def complete(self, draft: Draft, detail: VisitDetail, officer_name: str = "") -> str:
+        """Write the delivery event (record + outbox atomically), trigger a sync, render the slip."""
         data = draft.data
         rec = data["recipient"]
         recipient: dict[str, Any] = {
@@ -225,16 +225,54 @@ class DeliveryService(FlowRules):
                 for p in photos
             ],
         }
+        occurred = self.now()
         try:
             event = DeliveryCompleted(
                 id=uuid.uuid4(),
                 visit_id=draft.visit_id,
-                occurred_at=self.now(),
+                occurred_at=occurred,
                 payload=DeliveryPayload.model_validate(payload),
             )
         except ValidationError as exc:
-            raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
-        return self._record(event, self.staged(blobs + photos))
+            why = "; ".join(e["msg"] for e in exc.errors())
+            raise FlowError({"event": "err_event"}, {"event": {"detail": why}}) from exc
+        event_id = self._record(event, self.staged(blobs + photos))
+        self.write_slip(detail, data, occurred, officer_name)
+        return event_id
+
+    def write_slip(
+        self, detail: VisitDetail, data: dict, delivered: datetime, officer_name: str
+    ) -> ReceiptInfo:
+        """Render the delivery slip (recipient's signature included), kept and served like receipts."""
+        rec, sig, pay = data["recipient"], data.get("signature") or {}, data.get("payment")
+        fee = (
+            format_vnd(pay["amount_vnd"]) + (" (tiền mặt)" if pay["method"] == "cash" else " (chuyển khoản)")
+            if pay
+            else "Không"
+        )
+        slip = DeliverySlipData(
+            dossier_code=detail.row.dossier_code,
+            unit_name=f"UBND {detail.unit_name}" if detail.unit_name else "UBND xã",
+            result_document=(
+                detail.procedure.result_document if detail.procedure else detail.row.procedure_name
+            ),
+            recipient_name=rec["full_name"],
+            recipient_id=rec["id_number"],
+            relationship=rec.get("relationship", "") if rec.get("kind") == "authorised" else "",
+            delivered_at=delivered.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y"),
+            fee=fee,
+            officer_name=officer_name,
+            recipient_signature=signature_png(
+                sig.get("strokes", ""), sig.get("width", 0), sig.get("height", 0)
+            ),
+        )
+        pdf = delivery_slip_pdf(slip)
+        return self.documents.save_document(f"slip:{detail.row.visit_id}", detail.row.visit_id, pdf,
+                                            detail.row.dossier_code)
+
+    def slip(self, visit_id: int) -> ReceiptInfo | None:
+        """The delivery slip of a completed delivery, or None."""
+        return self.documents.get_document(f"slip:{visit_id}", visit_id)
 
     def letter_url(self, visit_id: int) -> str | None:
         """Download URL (web) of a visit's letter once rendered, or None."""

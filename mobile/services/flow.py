@@ -13,7 +13,7 @@ import sqlite_utils
 
 from api_client.domain.clock import Clock, SystemClock, vn_date
 from api_client.domain.geo import distance_m, gps_warnings
-from api_client.domain.signature import signature_problem
+from api_client.domain.signature import signature_problem_code
 from api_client.domain.timeliness import add_working_days
 from mobile import store
 from mobile.media import resize_photo
@@ -36,11 +36,14 @@ class BankAccount:
 
 
 class FlowError(ValueError):
-    """A step's input is not acceptable; `errors` maps field keys to messages."""
+    """A step's input is not acceptable; `errors` maps field keys to message codes (mobile/i18n.py
+    keys, translated by the screen in its language), `params` a field's values for its message.
+    A value that is not a known code (an API answer) is shown as it is."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], params: dict[str, dict[str, Any]] | None = None) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+        self.params = params or {}
 
 
 class FlowRules:
@@ -106,7 +109,7 @@ class FlowRules:
         try:
             small = await asyncio.to_thread(resize_photo, raw)
         except Exception as exc:  # noqa: BLE001 - Pillow raises many types for a bad file
-            raise FlowError({error_key: "Không đọc được ảnh, vui lòng chụp lại."}) from exc
+            raise FlowError({error_key: "err_photo_bad"}) from exc
         staged = await asyncio.to_thread(stage_blob, self.db, small, "image/jpeg")
         return {"sha256": staged.sha256, "size": staged.size, "mime": staged.mime, "path": staged.path}
 
@@ -154,9 +157,9 @@ class FlowRules:
         if method == "transfer" and self.bank_for(unit_id) is None:
             errors["method"] = "Đơn vị chưa có tài khoản nhận chuyển khoản: chỉ thu tiền mặt."
         elif method not in ("cash", "transfer"):
-            errors["method"] = "Chọn hình thức nộp."
+            errors["method"] = "err_pay_method"
         if not (receipt_no or "").strip():
-            errors["receipt_no"] = "Cần nhập số biên lai."
+            errors["receipt_no"] = "err_receipt_no"
         if errors:
             raise FlowError(errors)
         return {"method": method, "amount_vnd": amount, "receipt_no": receipt_no.strip()}
@@ -166,11 +169,11 @@ class FlowRules:
     def check_signature(encoded: str, officer_confirmed: bool) -> None:
         """Empty or trivial signatures are refused (domain.signature)."""
         errors = {}
-        problem = signature_problem(encoded or "")
+        problem = signature_problem_code(encoded or "")
         if problem:
             errors["signature"] = problem
         if not officer_confirmed:
-            errors["officer"] = "Cán bộ cần xác nhận."
+            errors["officer"] = "err_officer_confirm"
         if errors:
             raise FlowError(errors)
 
@@ -190,7 +193,7 @@ class FlowRules:
         """The GpsCheck of the event, or FlowError when a reason is needed and missing."""
         fix, warnings, reason = gps.get("fix"), gps.get("warnings") or [], gps.get("reason")
         if (fix is None or warnings) and not reason:
-            raise FlowError({"reason": "Vị trí GPS không đạt hoặc không có: cần chọn lý do."})
+            raise FlowError({"reason": "err_gps_reason"})
         return {
             "fix": fix,
             "warnings": list(warnings),

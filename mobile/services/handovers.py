@@ -115,9 +115,9 @@ class HandoverService(OnlineService):
         """Record a handover (my side confirmed now); FlowError for bad input, NeedsConnection offline."""
         errors = {}
         if not dossier_ids:
-            errors["dossiers"] = "Chọn ít nhất một hồ sơ."
+            errors["dossiers"] = "err_pick_dossiers"
         if counterpart_id is None:
-            errors["counterpart"] = "Chọn cán bộ một cửa nhận/giao."
+            errors["counterpart"] = "err_pick_counterpart"
         if errors:
             raise FlowError(errors)
         body = {

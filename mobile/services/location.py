@@ -25,22 +25,22 @@ class Fix:
     device_time: datetime
 
 
-# Why there is no fix, by code (the screens say it in the officer's language: i18n gps_err_<code>)
 LOCATION_ERRORS = {
-    "permission_denied": "Không được cấp quyền vị trí",
-    "timeout": "Hết thời gian chờ GPS",
-    "no_position": "Không có vị trí",
+    "gps_denied": "Không được cấp quyền vị trí",
+    "gps_timeout": "Hết thời gian chờ GPS",
+    "gps_failed": "Lỗi GPS",
+    "gps_no_position": "Không có vị trí",
 }
 
 
 class LocationError(Exception):
-    """No fix: a code of LOCATION_ERRORS, or "other" with the device's own words in `detail`."""
+    """No fix: permission denied, service off or timeout. `code` is translated by the screens
+    (mobile/i18n.py); the message (str) is Vietnamese."""
 
     def __init__(self, code: str, detail: str = "") -> None:
-        if code not in LOCATION_ERRORS:
-            code, detail = "other", detail or code
+        text = LOCATION_ERRORS.get(code, code)
+        super().__init__(f"{text}: {detail}" if detail else text)
         self.code, self.detail = code, detail
-        super().__init__(LOCATION_ERRORS.get(code) or f"Lỗi GPS: {detail}")
 
 
 class LocationService(Protocol):
@@ -81,16 +81,16 @@ class GeolocatorLocationService:
                 except (TimeoutError, Exception):  # noqa: BLE001 - fall through and try the fix anyway
                     log.info("location permission request failed", exc_info=True)
             if status == ftg.GeolocatorPermissionStatus.DENIED_FOREVER:
-                raise LocationError("permission_denied")
+                raise LocationError("gps_denied")
             pos = await asyncio.wait_for(geo.get_current_position(), timeout=timeout_s)
         except TimeoutError as exc:
-            raise LocationError("timeout") from exc
+            raise LocationError("gps_timeout") from exc
         except LocationError:
             raise
         except Exception as exc:  # noqa: BLE001 - the client reports service-off etc. as errors
-            raise LocationError("other", str(exc)) from exc
+            raise LocationError("gps_failed", str(exc)) from exc
         if pos is None or pos.latitude is None or pos.longitude is None:
-            raise LocationError("no_position")
+            raise LocationError("gps_no_position")
         acc = float(pos.accuracy) if pos.accuracy is not None else 9999.0
         return Fix(
             lat=float(pos.latitude),
@@ -112,7 +112,7 @@ class FixedLocationService:
         """The configured fix, or LocationError."""
         self.calls += 1
         if self.fix is None:
-            raise LocationError(self.error or "timeout")
+            raise LocationError(self.error or "gps_timeout")
         return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, self.clock.now())
 
 

@@ -10,19 +10,15 @@ from datetime import date, datetime
 import sqlite_utils
 from pydantic import ValidationError
 
+from api_client.documents.signature_image import signature_png
 from api_client.domain.clock import VN_TZ, Clock
 from api_client.domain.identity import IdentityError, check_citizen_id, check_phone
 from api_client.domain.timeliness import appointment_for
 from api_client.models import (
-    FailedPayload,
-    FailureReason,
     PickupCompleted,
     PickupPayload,
     Procedure,
     RequiredDocument,
-    SupplementPayload,
-    SupplementRequested,
-    VisitFailed,
 )
 from mobile import store
 from mobile.receipt import RETURN_PLACES, ReceiptData
@@ -88,9 +84,10 @@ class PickupService(FlowRules):
     ) -> dict[str, str]:
         """Normalised identity values; FlowError with per-field Vietnamese messages."""
         errors: dict[str, str] = {}
+        params: dict[str, dict] = {}
         out = {"full_name": " ".join((full_name or "").split())}
         if not out["full_name"]:
-            errors["full_name"] = "Họ tên không được để trống."
+            errors["full_name"] = "err_name"
         try:
             bd = date.fromisoformat(birth_date) if birth_date else None
         except ValueError:
@@ -98,18 +95,18 @@ class PickupService(FlowRules):
         try:
             out["id_number"] = check_citizen_id(id_number or "", bd)
         except IdentityError as exc:
-            errors["id_number"] = str(exc)
+            errors["id_number"], params["id_number"] = exc.code, exc.params
         if (phone or "").strip():
             try:
                 out["phone"] = check_phone(phone)
             except IdentityError as exc:
-                errors["phone"] = str(exc)
+                errors["phone"], params["phone"] = exc.code, exc.params
         else:
             out["phone"] = ""
         if not confirmed:
-            errors["confirmed"] = "Cần đánh dấu đã đối chiếu giấy tờ tùy thân."
+            errors["confirmed"] = "err_confirm_identity"
         if errors:
-            raise FlowError(errors)
+            raise FlowError(errors, params)
         return out
 
     @staticmethod
@@ -142,39 +139,40 @@ class PickupService(FlowRules):
     def check_form(proc: Procedure | None, values: dict[str, str]) -> dict[str, str]:
         """Validate the declaration (viết hộ) by field kind; returns the cleaned values or FlowError."""
         errors: dict[str, str] = {}
+        params: dict[str, dict] = {}
         out: dict[str, str] = {}
         for f in proc.form_fields if proc else []:
             v = (values.get(f.key) or "").strip()
             if not v:
                 if f.required:
-                    errors[f.key] = "Bắt buộc nhập."
+                    errors[f.key] = "err_required"
                 continue
             if f.kind == "date":
                 d = parse_date(v)
                 if d is None:
-                    errors[f.key] = "Ngày phải theo dạng DD/MM/YYYY."
+                    errors[f.key] = "err_date_format"
                     continue
                 v = d.strftime("%d/%m/%Y")
             elif f.kind in IDENTITY_CHECKS:
                 try:
                     v = IDENTITY_CHECKS[f.kind](v)
                 except IdentityError as exc:
-                    errors[f.key] = str(exc)
+                    errors[f.key], params[f.key] = exc.code, exc.params
                     continue
             elif f.kind == "number":
                 if not re.fullmatch(r"\d{1,9}", v):
-                    errors[f.key] = "Phải là số."
+                    errors[f.key] = "err_number"
                     continue
             elif f.kind == "choice" and f.choices and v not in f.choices:
-                errors[f.key] = "Chọn một giá trị trong danh sách."
+                errors[f.key] = "err_choice"
                 continue
             out[f.key] = v
         sets = (values.get("_sets") or "1").strip()
         if not re.fullmatch(r"[1-9]\d{0,1}", sets):
-            errors["_sets"] = "Số bộ từ 1 đến 99."
+            errors["_sets"] = "err_sets"
         out["_sets"] = sets
         if errors:
-            raise FlowError(errors)
+            raise FlowError(errors, params)
         return out
 
     @staticmethod
@@ -231,9 +229,28 @@ class PickupService(FlowRules):
                 payload=PickupPayload.model_validate(payload),
             )
         except ValidationError as exc:
-            raise FlowError({"event": "; ".join(e["msg"] for e in exc.errors())}) from exc
+            why = "; ".join(e["msg"] for e in exc.errors())
+            raise FlowError({"event": "err_event"}, {"event": {"detail": why}}) from exc
         self._record(event, self.staged(photos))
         return self.write_receipt(detail, data, occurred, officer_name)
+
+    @staticmethod
+    def appointment(detail: VisitDetail, received: datetime) -> datetime:
+        """When the result is due for a dossier received at `received` (Vietnam time)."""
+        days = detail.procedure.time_limit_days if detail.procedure else 0
+        return appointment_for(received.astimezone(VN_TZ), days)
+
+    def summary(self, draft: Draft, detail: VisitDetail) -> dict:
+        """What the citizen signs under: procedure, documents received, payment, appointment (now)."""
+        proc = detail.procedure
+        checklist = draft.data.get("checklist", {})
+        return {
+            "procedure": proc.name if proc else detail.row.procedure_name,
+            "procedure_en": (proc.name_en or proc.name) if proc else detail.row.procedure_name,
+            "documents": [d for d in (proc.documents if proc else []) if checklist.get(d.code)],
+            "payment": draft.data.get("payment"),
+            "appointment": self.appointment(detail, self.now()),
+        }
 
     def write_receipt(
         self, detail: VisitDetail, data: dict, received: datetime, officer_name: str
@@ -242,7 +259,8 @@ class PickupService(FlowRules):
         proc = detail.procedure
         local = received.astimezone(VN_TZ)
         days = proc.time_limit_days if proc else 0
-        appointment = appointment_for(local, days)
+        appointment = self.appointment(detail, received)
+        sig = data.get("signature") or {}
         ident = data.get("identity", {})
         checklist = data.get("checklist", {})
         payment = data.get("payment")
@@ -274,58 +292,12 @@ class PickupService(FlowRules):
             # the unit's lookup page from the server's settings; before the first sync, the server's own
             lookup=lookup_link(self.lookup_base(detail.unit_id) or lookup_base_url(self.db), token)
             if token else "",
+            submitter_signature=signature_png(
+                sig.get("strokes", ""), sig.get("width", 0), sig.get("height", 0)
+            ),
         )
-        return self.receipts.save(detail.row.visit_id, rd)
+        return self.receipts.save(detail.row.visit_id, rd, lookup_token=token)  # the citizen may fetch it too
 
     def receipt(self, visit_id: int) -> ReceiptInfo | None:
         """The saved receipt of a completed pickup."""
         return self.receipts.get(visit_id)
-
-    def request_supplement(
-        self, detail: VisitDetail, missing: list[str], note: str, proposed_date: str | None
-    ) -> str:
-        """End the visit with a supplement request (what to bring) instead of a pickup."""
-        errors = {}
-        if not (note or "").strip():
-            errors["note"] = "Cần ghi chú nội dung."
-        pd = self._future_date(proposed_date, errors)
-        if not missing:
-            errors["missing"] = "Không có giấy tờ thiếu."
-        if errors:
-            raise FlowError(errors)
-        event = SupplementRequested(
-            id=uuid.uuid4(),
-            visit_id=detail.row.visit_id,
-            occurred_at=self.now(),
-            payload=SupplementPayload(missing=missing, note=note.strip(), proposed_date=pd),
-        )
-        return self._record(event)
-
-    def report_failed(self, visit_id: int, reason: str | None, note: str, proposed_date: str | None) -> str:
-        """Record a failed visit with its coded reason and a proposed new date."""
-        errors = {}
-        if not reason:
-            errors["reason"] = "Vui lòng chọn lý do."
-        if reason == "other" and not (note or "").strip():
-            errors["note"] = "Lý do khác cần ghi chú."
-        pd = self._future_date(proposed_date, errors)
-        if errors:
-            raise FlowError(errors)
-        event = VisitFailed(
-            id=uuid.uuid4(),
-            visit_id=visit_id,
-            occurred_at=self.now(),
-            payload=FailedPayload(
-                reason=FailureReason(reason), note=(note or "").strip() or None, proposed_date=pd
-            ),
-        )
-        return self._record(event)
-
-    def _future_date(self, value: str | None, errors: dict[str, str]) -> str | None:
-        if not (value or "").strip():
-            return None
-        d = parse_date(value or "")
-        if d is None or d < self.today():
-            errors["date"] = "Ngày phải theo dạng DD/MM/YYYY và không ở quá khứ."
-            return None
-        return d.isoformat()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +29,39 @@ class ReceiptInfo:
     lookup: str
 
 
-class ReceiptStore:
-    """receipts/<visit>-<random>.pdf plus an index.json; web mode serves them by URL."""
+@dataclass(frozen=True)
+class ServedFile:
+    """A file web mode may serve, with what the access check needs: its owner and index key."""
 
-    def __init__(self, folder: Path, url_prefix: str | None = None) -> None:
+    path: Path
+    key: str
+    code: str
+    officer_id: int | None  # None for files written before owners were recorded
+    lookup_token: str | None = None  # the dossier's citizen lookup token, kept with its receipt
+
+    @property
+    def is_receipt(self) -> bool:
+        """Receipts are keyed by their visit id (letters, logs and exports by 'kind:id')."""
+        return self.key.isdigit()
+
+
+class ReceiptStore:
+    """receipts/<visit>-<random>.pdf plus an index.json; web mode serves them by URL.
+
+    `sign(file name)` returns a download ticket for the signed-in officer (None when nobody is:
+    then no URL is offered); `owner()` is the officer recorded as the owner of a new file."""
+
+    def __init__(
+        self,
+        folder: Path,
+        url_prefix: str | None = None,
+        sign: Callable[[str], str | None] | None = None,
+        owner: Callable[[], int | None] = lambda: None,
+    ) -> None:
         self.folder = folder
         self.url_prefix = url_prefix  # e.g. "/receipts/<device id>" in web mode; None on a phone
+        self.sign = sign
+        self.owner = owner
 
     def _index(self) -> dict[str, dict]:
         try:
@@ -42,7 +70,7 @@ class ReceiptStore:
             return {}
 
     def _write(self, key: str, owner_id: int, content: bytes, ext: str, code: str, appointment: str,
-               lookup: str = "") -> None:
+               lookup: str = "", lookup_token: str | None = None) -> None:
         """Write `content` under a fresh random name, point `key` at it and drop the file it replaces."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
@@ -51,7 +79,10 @@ class ReceiptStore:
         old = index.get(key)
         if old and SAFE_NAME.match(old.get("file", "")):
             (self.folder / old["file"]).unlink(missing_ok=True)
-        index[key] = {"file": name, "code": code, "appointment": appointment, "lookup": lookup}
+        index[key] = {"file": name, "code": code, "appointment": appointment, "lookup": lookup,
+                      "officer_id": self.owner()}
+        if lookup_token:
+            index[key]["lookup_token"] = lookup_token
         tmp = self.folder / "index.json.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False))
         tmp.replace(self.folder / "index.json")
@@ -64,13 +95,20 @@ class ReceiptStore:
         path = self.folder / entry["file"]
         if not path.exists():
             return None
-        url = f"{self.url_prefix}/{entry['file']}" if self.url_prefix else None
-        return entry, path, url
+        return entry, path, self._url(entry["file"])
 
-    def save(self, visit_id: int, data: ReceiptData) -> ReceiptInfo:
-        """Render and store the PDF for a visit (replacing an older one)."""
+    def _url(self, name: str) -> str | None:
+        """The download link with a fresh ticket; None on a phone or with nobody signed in."""
+        if not self.url_prefix:
+            return None
+        ticket = self.sign(name) if self.sign else None
+        return f"{self.url_prefix}/{name}?t={ticket}" if ticket else None
+
+    def save(self, visit_id: int, data: ReceiptData, lookup_token: str | None = None) -> ReceiptInfo:
+        """Render and store the PDF for a visit (replacing an older one); `lookup_token`, the
+        dossier's citizen lookup token, lets the citizen download this receipt with it."""
         self._write(str(visit_id), visit_id, receipt_pdf(data), "pdf", data.dossier_code, data.appointment_at,
-                    data.lookup)
+                    data.lookup, lookup_token)
         info = self.get(visit_id)
         assert info is not None  # just written
         return info
@@ -108,9 +146,22 @@ class ReceiptStore:
         return info.url if info else None
 
 
-def serve_path(data_dir: Path, device_id: str, name: str) -> Path | None:
+def serve_path(data_dir: Path, device_id: str, name: str) -> ServedFile | None:
     """The file for /receipts/<device>/<name>, or None when the request is malformed or unknown."""
     if not re.fullmatch(r"[0-9a-f]{32}", device_id) or not SAFE_NAME.match(name):
         return None
-    path = data_dir / device_id / "receipts" / name
-    return path if path.is_file() else None
+    folder = data_dir / device_id / "receipts"
+    path = folder / name
+    if not path.is_file():
+        return None
+    for key, entry in ReceiptStore(folder)._index().items():
+        if entry.get("file") == name:
+            owner = entry.get("officer_id")
+            return ServedFile(
+                path,
+                key,
+                entry.get("code", ""),
+                owner if isinstance(owner, int) else None,
+                entry.get("lookup_token") or None,
+            )
+    return None  # a file the index forgot is served to nobody

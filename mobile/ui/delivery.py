@@ -271,9 +271,27 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
                 {"letter": self.ctx.t("err_letter_not_handed", letter=self.svc.letter_name(kind))}
             )
 
+    # -- 5 signature: the summary the recipient signs under -------------------------------
+    def _signature_summary(self) -> list[tuple[str, str]]:
+        t = self.ctx.t
+        assert self.detail is not None  # the flow never draws a step without its visit
+        proc = self.detail.procedure
+        rec = self.draft.data.get("recipient", {})
+        who = rec.get("full_name", "")
+        if rec.get("kind") == "authorised" and rec.get("relationship"):
+            who += f" ({rec['relationship']})"
+        pay = self.draft.data.get("payment")
+        fee = f"{format_vnd(pay['amount_vnd'])} · {t('pay_' + pay['method'])}" if pay else t("fee_none_owed")
+        return [
+            (t("sum_dossier"), self.detail.row.dossier_code),
+            (t("sum_result"), proc.result_document if proc else self.detail.row.procedure_name),
+            (t("sum_recipient"), who),
+            (t("sum_fee"), fee),
+        ]
+
     # -- 6 complete -----------------------------------------------------------------------
     async def _record(self) -> None:
-        await asyncio.to_thread(self.svc.complete, self.draft, self.detail)
+        await asyncio.to_thread(self.svc.complete, self.draft, self.detail, self.ctx.services.officer_name())
 
     # -- 7 done -----------------------------------------------------------------------------
     def _done(self) -> list[ft.Control]:
@@ -288,6 +306,9 @@ class DeliveryView(StepFlow, FeeStep, SignatureStep, GpsStep):
                 key="delivered",
             )
         ]
+        slip = self.svc.slip(self.visit_id)
+        if slip:
+            items.append(document_link(t, t("delivery_slip_pdf"), slip.url, slip.path, "slip-pdf"))
         url = self.svc.letter_url(self.visit_id)
         if url:
             letter = self.svc.letter_name(self.svc.letter_kind(self.detail) or "")

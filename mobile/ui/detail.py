@@ -144,15 +144,16 @@ class DetailView:
         else:
             items.append(ft.Text(t("no_history"), size=14, color=MUTED))
         items.append(ft.Divider())
+        pinned: list[ft.Control] = []  # the visit's actions stay under the thumb, not below the history
         if r.is_open:
             # the screen of the flow is named like its service: "pickup" or "delivery"
             flow = "pickup" if r.kind == "pickup" else "delivery"
             draft = getattr(svc, flow).existing_draft(self.visit_id)
             label = t(f"resume_{flow}", n=draft.step + 1) if draft else t(f"start_{flow}")
             go = lambda e: self.ctx.nav.go(flow, visit_id=self.visit_id)  # noqa: E731
-            items.append(big_button(label, go, key=f"start-{flow}"))
+            pinned.append(big_button(label, go, key=f"start-{flow}"))
         if r.is_open:
-            items.append(
+            pinned.append(
                 big_button(
                     t("report_failed"),
                     lambda e: self.ctx.nav.go("failed", visit_id=self.visit_id),
@@ -179,6 +180,8 @@ class DetailView:
                 key="tracking-log",
             )
         )
-        return ft.Container(
-            padding=12, expand=True, content=ft.ListView(controls=items, spacing=8, expand=True)
-        )
+        content: ft.Control = ft.ListView(controls=items, spacing=8, expand=True)
+        if pinned:
+            bar = ft.Container(ft.Row(pinned, wrap=True, spacing=8), padding=ft.Padding.only(top=6))
+            content = ft.Column([content, bar], expand=True, spacing=0)
+        return ft.Container(padding=12, expand=True, content=content)

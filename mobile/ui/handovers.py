@@ -9,7 +9,7 @@ from mobile.services.flow import FlowError
 from mobile.services.handovers import CustodyItem, NeedsConnection
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_time
-from mobile.ui.theme import DANGER, MUTED, PRIMARY, WARN, back_button, big_button, error_text, title
+from mobile.ui.theme import DANGER, MUTED, PRIMARY, WARN, big_button, error_text, title
 
 DIRECTIONS = ("desk_to_officer", "officer_to_desk")
 
@@ -31,23 +31,33 @@ class HandoversView:
             width=360,
         )
         self.note = ft.TextField(label=ctx.t("handover_note"), key="field-handover-note")
+        self.lists = ft.Column(spacing=8)  # redrawn after a handover: handed-over items leave
 
     def build(self) -> ft.Control:
         """Both lists (local, offline-safe) and the online part, loaded in the background."""
         t = self.ctx.t
+        # who the papers go to comes first: it is what every handover below needs
         items: list[ft.Control] = [
-            back_button(t, lambda e: self.ctx.nav.go("route")),
             title(t("handovers")),
+            self.counterpart,
+            self.note,
             self.message,
+            self.lists,
+            self.remote,
         ]
-        items += self._section("desk_to_officer", t("handover_out"), self.svc.to_take_out())
-        items += self._section("officer_to_desk", t("handover_in"), self.svc.to_bring_in())
-        items += [self.counterpart, self.note, self.remote]
+        self._render_lists()
         self.remote.controls = [ft.Text(t("loading"), color=MUTED)]
         self.ctx.run(self._load_remote)
         return ft.Container(
             padding=12, expand=True, content=ft.ListView(controls=items, spacing=8, expand=True)
         )
+
+    def _render_lists(self) -> None:
+        t = self.ctx.t
+        self.lists.controls = [
+            *self._section("desk_to_officer", t("handover_out"), self.svc.to_take_out()),
+            *self._section("officer_to_desk", t("handover_in"), self.svc.to_bring_in()),
+        ]
 
     def _section(self, direction: str, heading: str, rows: list[CustodyItem]) -> list[ft.Control]:
         t = self.ctx.t
@@ -55,13 +65,23 @@ class HandoversView:
         if not rows:
             return out + [ft.Text(t("handover_none"), color=MUTED)]
         for r in rows:
+            # a one-line label is clipped on a phone: the code on the box, who and what wrapped below
             out.append(
-                ft.Checkbox(
-                    label=f"{r.dossier_code} · {r.citizen_name} · {r.procedure_name}",
-                    value=r.dossier_id in self.selected[direction],
-                    data=(direction, r.dossier_id),
-                    on_change=self._tick,
-                    key=f"ho-{direction}-{r.dossier_id}",
+                ft.Column(
+                    [
+                        ft.Checkbox(
+                            label=r.dossier_code,
+                            value=r.dossier_id in self.selected[direction],
+                            data=(direction, r.dossier_id),
+                            on_change=self._tick,
+                            key=f"ho-{direction}-{r.dossier_id}",
+                        ),
+                        ft.Container(
+                            ft.Text(f"{r.citizen_name} · {r.procedure_name}", size=13, color=MUTED),
+                            padding=ft.Padding.only(left=40),
+                        ),
+                    ],
+                    spacing=0,
                 )
             )
         out.append(
@@ -100,9 +120,10 @@ class HandoversView:
         except NeedsConnection:
             self._show(t("handover_offline"), True)
         except FlowError as exc:
-            self._show("\n".join(exc.errors.values()), True)
+            self._show("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), True)
         else:
             self.selected[direction].clear()
+            self._render_lists()  # nothing stays ticked; items the server moved leave the list
             self._show(t("handover_created"), False)
             await self._load_remote()
         self._update()
@@ -113,7 +134,7 @@ class HandoversView:
         except NeedsConnection:
             self._show(self.ctx.t("handover_offline"), True)
         except FlowError as exc:
-            self._show("\n".join(exc.errors.values()), True)
+            self._show("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), True)
         else:
             self._show(self.ctx.t("handover_confirmed"), False)
             await self._load_remote()
@@ -130,7 +151,9 @@ class HandoversView:
             self._update()
             return
         except FlowError as exc:
-            self.remote.controls = [ft.Text("\n".join(exc.errors.values()), color=DANGER)]
+            self.remote.controls = [
+                ft.Text("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), color=DANGER)
+            ]
             self._update()
             return
         self._fill_picker(people)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import date
 
 import flet as ft
 
+from api_client.domain.clock import VN_TZ
 from api_client.models import FeeKind, Procedure
+from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
 from mobile.services.pickup import RECEIPT_STEP, STEPS, FlowError
 from mobile.ui.context import ViewContext
+from mobile.ui.dates import date_picker, parse_shown, show_date
 from mobile.ui.steps import FeeStep, GpsStep, SignatureStep, StepFlow, photo_box
-from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link
+from mobile.ui.theme import MUTED, OK, WARN, big_button, document_label, document_link, icon_button
 
 STEP_TITLES = (
     "step_identify",
@@ -126,14 +130,9 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         self.render()
 
     def _supplement_box(self, missing) -> ft.Control:
+        """Documents missing: the supplement request (its own screen, with proof of presence)."""
         t = self.ctx.t
         names = ", ".join(d.name for d in missing)
-        self._sup_note = ft.TextField(
-            label=t("supplement_note"), value=f"Cần bổ sung: {names}", multiline=True, key="supplement-note"
-        )
-        self._sup_date = ft.TextField(
-            label=t("proposed_date"), value=self.ctx.services.pickup.next_working_day(), key="supplement-date"
-        )
         return ft.Container(
             border=ft.Border.all(2, WARN),
             border_radius=8,
@@ -141,25 +140,14 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
             content=ft.Column(
                 [
                     ft.Text(t("missing_required", docs=names), color=WARN, weight=ft.FontWeight.BOLD),
-                    self._sup_note,
-                    self._sup_date,
-                    big_button(t("send_supplement"), self._send_supplement, key="send-supplement"),
+                    big_button(
+                        t("supplement_open"),
+                        lambda e: self.ctx.nav.go("supplement", visit_id=self.visit_id),
+                        key="send-supplement",
+                    ),
                 ]
             ),
         )
-
-    async def _send_supplement(self, e: ft.Event) -> None:
-        missing = self.svc.missing_required(self.proc, self.draft.data.get("checklist", {}))
-        try:
-            await asyncio.to_thread(
-                self.svc.request_supplement,
-                self.detail, [d.code for d in missing], self._sup_note.value or "", self._sup_date.value or ""
-            )
-        except FlowError as exc:
-            self._fail(exc.errors)
-            return
-        self.ctx.nav.toast(self.ctx.t("supplement_saved"))
-        self.ctx.nav.go("route")
 
     def _done_checklist(self) -> None:
         missing = self.svc.missing_required(self.proc, self.draft.data.get("checklist", {}))
@@ -223,12 +211,37 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
                 "phone": ft.KeyboardType.PHONE,
                 "number": ft.KeyboardType.NUMBER,
             }.get(f.kind, ft.KeyboardType.TEXT)
-            hint = "DD/MM/YYYY" if f.kind == "date" else None
-            items.append(self._field(f.key, label, values.get(f.key, ""), keyboard_type=kb, hint_text=hint))
+            hint = "dd/mm/yyyy" if f.kind == "date" else None
+            field = self._field(
+                f.key, label, values.get(f.key, ""), keyboard_type=kb, hint_text=hint, expand=True
+            )
+            if f.kind == "date":
+                # typed as officers write it, or chosen on the calendar
+                items.append(ft.Row([field, self._calendar(f.key, label, field)], spacing=4))
+            else:
+                items.append(field)
         items.append(
             self._field("_sets", t("sets"), values.get("_sets", "1"), keyboard_type=ft.KeyboardType.NUMBER)
         )
         return items
+
+    def _calendar(self, key: str, label: str, field: ft.TextField) -> ft.Control:
+        today = self.svc.clock().astimezone(VN_TZ).date()
+
+        def picked(iso: str) -> None:
+            field.value = show_date(iso)
+            self._save_fields()
+            self.ctx.page.update()
+
+        picker = date_picker(
+            self.ctx, label, parse_shown(field.value), picked, f"date-{key}", date(1900, 1, 1), today
+        )
+        return icon_button(
+            ft.Icons.CALENDAR_MONTH,
+            self.ctx.t("pick_date"),
+            lambda e: self.ctx.page.show_dialog(picker),
+            key=f"calendar-{key}",
+        )
 
     def _choose(self, e: ft.Event) -> None:
         key, value = e.control.data
@@ -279,6 +292,24 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         self.draft.data["pages"] = self._pages()
 
     # -- 6 signature, 7 GPS: shared steps (mobile.ui.steps) -------------------------------
+    def _signature_summary(self) -> list[tuple[str, str]]:
+        t = self.ctx.t
+        en = self.ctx.tr.lang == "en"
+        s = self.svc.summary(self.draft, self.detail)
+        docs = ", ".join(((d.name_en or d.name) if en else d.name) for d in s["documents"])
+        pay = s["payment"]
+        fee = (
+            f"{format_vnd(pay['amount_vnd'])} · {t('pay_' + pay['method'])}"
+            if pay
+            else t("fee_free")
+        )
+        return [
+            (t("sum_procedure"), s["procedure_en"] if en else s["procedure"]),
+            (t("sum_documents"), docs or t("sum_none")),
+            (t("sum_fee"), fee),
+            (t("sum_appointment"), s["appointment"].strftime("%H:%M %d/%m/%Y")),
+        ]
+
     async def _record(self) -> None:
         officer = self.ctx.services.officer_name()
         # the event is written (fsynced) before the receipt is rendered, both off the event loop

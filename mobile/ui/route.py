@@ -7,11 +7,11 @@ from typing import Any
 
 import flet as ft
 
-from mobile.i18n import location_error_text
 from mobile.services.models import VisitRow
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN
+from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, WARN, icon_button
 
+MARKER = 48  # map markers are touch targets too (≥ 44 px)
 PAGE_SIZE = 40  # rows rendered at once: 5,000 cached visits must not become 5,000 controls
 DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 STATUS_COLORS = {"planned": PRIMARY, "en_route": WARN, "completed": OK, "failed": DANGER, "cancelled": MUTED}
@@ -72,8 +72,9 @@ class RouteView:
         self.window_banner = ft.Text(
             "", size=14, color=DANGER, weight=ft.FontWeight.BOLD, visible=False, key="route-window-warnings"
         )
-        self.kind_row = ft.Row(wrap=True, spacing=6)
-        self.status_row = ft.Row(wrap=True, spacing=6)
+        # the kind filter waits behind a button; the statuses are one sideways-scrolling row
+        self.kind_row = ft.Row(spacing=6, scroll=ft.ScrollMode.AUTO, visible=bool(self.state.get("more")))
+        self.status_row = ft.Row(spacing=6, scroll=ft.ScrollMode.AUTO)
         self.list = ft.ListView(expand=True, spacing=6, padding=ft.Padding.only(bottom=20))
         self.body = ft.Container(expand=True)
         self.position: tuple[float, float] | None = ctx.services.route.last_position
@@ -114,26 +115,27 @@ class RouteView:
             on_click=self._toggle_map,
             key="map-toggle",
         )
+        # one compact header: title and count, search + kind filter, one scrolling row of statuses;
+        # handovers moved to the bottom navigation (officer_nav), so the list starts high up
         header = ft.Row(
             [
-                ft.Text(t("today_route"), size=20, weight=ft.FontWeight.BOLD, color=PRIMARY, expand=True),
-                ft.IconButton(
-                    ft.Icons.MY_LOCATION,
-                    tooltip=t("refresh_position"),
-                    on_click=self._refresh_position,
-                    width=TOUCH,
-                    height=TOUCH,
-                ),
-                ft.IconButton(
-                    ft.Icons.SWAP_HORIZ,
-                    tooltip=t("handovers"),
-                    on_click=lambda e: self.ctx.nav.go("handovers"),
-                    width=TOUCH,
-                    height=TOUCH,
-                    key="open-handovers",
+                ft.Text(t("today_route"), size=18, weight=ft.FontWeight.BOLD, color=PRIMARY),
+                self.count,
+                ft.Container(expand=True),
+                icon_button(
+                    ft.Icons.MY_LOCATION, t("refresh_position"), self._refresh_position, key="locate"
                 ),
                 toggle,
-            ]
+            ],
+            spacing=6,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        )
+        more = icon_button(
+            ft.Icons.FILTER_LIST,
+            t("more_filters"),
+            self._toggle_more,
+            key="more-filters",
+            color=PRIMARY if self.state.get("kind") else None,
         )
         self._render_filters()
         self._render_body()
@@ -148,7 +150,7 @@ class RouteView:
                 [
                     header,
                     self.duty_bar,
-                    ft.Row([self.search]),
+                    ft.Row([self.search, more], spacing=4),
                     self.kind_row,
                     self.status_row,
                     self.count,
@@ -177,7 +179,7 @@ class RouteView:
             self.duty_button.bgcolor = PRIMARY
         problem = ""
         if d.on_duty and d.problem == "gps":
-            problem = t("duty_gps_problem", msg=location_error_text(t, d.problem_detail))
+            problem = t("duty_gps_problem", msg=t(d.problem_detail))  # a code, or a plugin's message
         elif d.on_duty and d.problem == "poor_accuracy":
             problem = t("duty_poor_fix", m=d.problem_detail)
         self.duty_problem.value, self.duty_problem.visible = problem, bool(problem)
@@ -215,7 +217,7 @@ class RouteView:
 
     def _render_filters(self) -> None:
         t = self.ctx.t
-        kinds = [(None, t("all")), ("pickup", t("kind_pickup")), ("delivery", t("kind_delivery"))]
+        kinds = [(None, t("all_kinds")), ("pickup", t("kind_pickup")), ("delivery", t("kind_delivery"))]
         self.kind_row.controls = [
             self._chip(label, self.state["kind"] == k, self._set_kind(k), f"kind-{k or 'all'}")
             for k, label in kinds
@@ -224,12 +226,16 @@ class RouteView:
             ("open", t("status_planned")),
             ("completed", t("status_completed")),
             ("failed", t("status_failed")),
-            (None, t("all")),
+            (None, t("all_statuses")),
         ]
         self.status_row.controls = [
             self._chip(label, self.state["status"] == s, self._set_status(s), f"status-{s or 'all'}")
             for s, label in statuses
         ]
+
+    def _toggle_more(self, e: ft.Event) -> None:
+        self.state["more"] = not self.state.get("more")
+        self.kind_row.visible = bool(self.state["more"])
 
     def _render_body(self) -> None:
         rows = self.filtered()
@@ -358,13 +364,16 @@ class RouteView:
         markers = [
             fm.Marker(
                 coordinates=fm.MapLatitudeLongitude(r.lat, r.lon),
-                width=34,
-                height=34,
+                width=MARKER,
+                height=MARKER,
                 content=ft.Container(
-                    ft.Text(str(i + 1), color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
+                    ft.Text(str(i + 1), color=ft.Colors.WHITE, size=15, weight=ft.FontWeight.BOLD),
                     bgcolor=STATUS_COLORS.get(r.status, PRIMARY),
-                    border_radius=17,
+                    border_radius=MARKER / 2,
+                    border=ft.Border.all(2, ft.Colors.WHITE),
                     alignment=ft.Alignment.CENTER,
+                    tooltip=f"{i + 1}. {r.citizen_name} · {r.address}",
+                    key=f"marker-{r.visit_id}",
                     on_click=lambda e, vid=r.visit_id: self.ctx.nav.go("detail", visit_id=vid),
                 ),
             )

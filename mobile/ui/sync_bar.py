@@ -60,7 +60,8 @@ class SyncBar:
         t = self.ctx.t
         s = self.ctx.services.sync.state
         if s.syncing:
-            self.status.value, self.status.color = t("syncing"), WARN
+            # a retry while offline is not a sync: the words must match the 'Mất mạng' beside them
+            self.status.value, self.status.color = t("reconnecting" if s.offline else "syncing"), WARN
         elif s.pending:
             self.status.value, self.status.color = t("pending", n=s.pending), WARN
         else:

@@ -59,7 +59,9 @@ class TrackingLogView:
         except NeedsConnection:
             self.body.controls = [ft.Text(t("needs_connection"), color=WARN, weight=ft.FontWeight.BOLD)]
         except FlowError as exc:
-            self.body.controls = [ft.Text("\n".join(exc.errors.values()), color=DANGER)]
+            self.body.controls = [
+                ft.Text("\n".join(self.ctx.tr.errors(exc.errors, exc.params).values()), color=DANGER)
+            ]
         else:
             self.body.controls = self._rows(log)
             self.body.controls.append(

@@ -32,6 +32,7 @@ DOCS_SHOTS = (
     "09-signature",
     "10-gps",
     "11-receipt",
+    "13-handovers",
 )
 
 
@@ -201,6 +202,17 @@ def do_pickup(page: Page, t: Target, photo_path: Path, shot: Shots) -> tuple[lis
     shot("11-receipt")
     sha = hashlib.sha256(resize_photo(photo_path.read_bytes())).hexdigest()
     return [sha], typed
+
+
+def open_handovers(page: Page) -> None:
+    """From the receipt: back to the route, then the labelled 'Bàn giao' tab of the bottom bar."""
+    click_button(page, "Về lộ trình")
+    wait_text(page, "Lộ trình hôm nay")
+    tab = page.get_by_role("tab", name="Bàn giao")
+    if tab.count() == 0:
+        tab = page.get_by_role("button", name="Bàn giao")
+    tab.first.click()
+    wait_text(page, "Nhận kết quả từ bộ phận một cửa để đi trả")
 
 
 def receipt_url(page: Page) -> str:

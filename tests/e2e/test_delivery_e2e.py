@@ -84,7 +84,7 @@ def test_delivery_to_authorised_person_in_browser(tmp_path, procs, port):
 def open_delivery_visit_done(page, dossier_code: str) -> None:
     """Back on the route: show finished visits too, then open this one's detail."""
     wait_text(page, "Lộ trình hôm nay")
-    page.get_by_role("button", name="Tất cả", exact=True).last.click()
+    page.get_by_role("button", name="Mọi trạng thái", exact=True).click()
     page.wait_for_timeout(300)
     from flet_pw import fill_text_field
 

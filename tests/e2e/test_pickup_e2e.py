@@ -1,7 +1,8 @@
 """A real browser (Debian Chromium) doing a whole pickup against `doorstep demo` (seeded API + web UI).
 
 Then everything is checked THROUGH THE API: the visit completed with signature, GPS fix and
-photo hashes, the dossier in status 2, and the receipt PDF carrying the dossier code.
+photo hashes, the dossier in status 2, and the receipt PDF carrying the dossier code and the
+signature, served only with the right credentials.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ import io
 import httpx
 from e2ekit import ARTIFACTS, SCREENSHOTS, Proc, on_failure, phone_page, wait_completed, wait_text
 from flet_pw import click_button, open_flet_app
-from pickup_steps import Shots, do_pickup, login, make_jpeg, open_visit, pick_target, receipt_url
+from pickup_steps import (
+    Shots,
+    do_pickup,
+    login,
+    make_jpeg,
+    open_handovers,
+    open_visit,
+    pick_target,
+    receipt_url,
+)
 from pypdf import PdfReader
 
 from api_client import Client
@@ -43,6 +53,9 @@ def test_pickup_in_browser(tmp_path, procs, port):
             shot("03-detail")
             shas, typed = do_pickup(page, target, photo, shot)
             url = receipt_url(page)
+            open_handovers(page)  # reachable from the main navigation by its label
+            page.wait_for_timeout(800)
+            shot("13-handovers")
 
     v = wait_completed(api, target.visit.id)
     ev = v.evidence["visit.pickup_completed"]
@@ -64,3 +77,15 @@ def test_pickup_in_browser(tmp_path, procs, port):
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert target.dossier.code in text
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    # the citizen's signature drawn in the browser is printed in the slip (beside the square QR)
+    images = [img.image for img in PdfReader(io.BytesIO(pdf.content)).pages[0].images]
+    assert any(im.width > im.height * 1.5 and im.convert("L").getextrema()[0] < 80 for im in images)
+    # the link works only with the ticket the officer's screen issued, or the right API token
+    bare = url.split("?")[0]
+    assert httpx.get(bare, timeout=10).status_code == 401
+    other = Client(server.url)
+    other.login("canbo.vinhhau", "doorstep123")
+    assert httpx.get(bare, headers={"Authorization": f"Bearer {other.token}"}, timeout=10).status_code == 403
+    boss = Client(server.url)
+    boss.login("giamsat.anphu", "doorstep123")
+    assert httpx.get(bare, headers={"Authorization": f"Bearer {boss.token}"}, timeout=10).status_code == 200

@@ -10,7 +10,7 @@ import flet as ft
 
 from mobile.services.flow import FlowError
 from mobile.ui.context import ViewContext
-from mobile.ui.theme import MUTED, PRIMARY, TOUCH, big_button, error_text
+from mobile.ui.theme import MUTED, PRIMARY, big_button, error_text, icon_button
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class StepFlow:
     complete_label = "complete"
     # provided by GpsStep, listed after this base: an annotation only, so nothing here shadows it
     _gps_ready: Callable[[], bool]
+    numbered = True  # 'Bước i/n: …' in the header (a one-screen flow shows its title only)
 
     def __init__(self, ctx: ViewContext, visit_id: int, svc: Any) -> None:
         self.ctx = ctx
@@ -74,12 +75,11 @@ class StepFlow:
             return ft.Text(self.ctx.t("no_visits"))
         self.frame = ft.Container(expand=True)
         self.render()
-        back = ft.IconButton(
+        back = icon_button(
             ft.Icons.ARROW_BACK,
-            tooltip=self.ctx.t("back"),
-            width=TOUCH,
-            height=TOUCH,
-            on_click=lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
+            self.ctx.t("back"),
+            lambda e: self.ctx.nav.go("detail", visit_id=self.visit_id),
+            key="flow-back",
         )
         row = self.detail.row
         who = ft.Text(f"{row.citizen_name} · {row.dossier_code}", size=14, color=MUTED, expand=True)
@@ -96,8 +96,11 @@ class StepFlow:
         # fresh controls per step: a brand-new scroll view starts at the top of the step
         self.error = error_text()
         self.fields = {}
+        heading = t(self.step_titles[step])
+        if self.numbered:
+            heading = f"{t('step_of', i=step + 1, n=len(self.step_titles))}: {heading}"
         header = ft.Text(
-            f"{t('step_of', i=step + 1, n=len(self.step_titles))}: {t(self.step_titles[step])}",
+            heading,
             size=18,
             weight=ft.FontWeight.BOLD,
             color=PRIMARY,
@@ -122,10 +125,12 @@ class StepFlow:
             )
 
     # -- fields and errors ----------------------------------------------------------------
-    def _fail(self, errors: dict[str, str] | str) -> None:
+    def _fail(self, errors: dict[str, str] | str, params: dict[str, dict] | None = None) -> None:
+        """Show a message, or a service's error codes in the screen's language beside their fields."""
         if isinstance(errors, str):
             msg = errors
         else:
+            errors = self.ctx.tr.errors(errors, params)
             for key, msg_ in errors.items():
                 if key in self.fields:
                     self.fields[key].error = msg_
@@ -158,7 +163,7 @@ class StepFlow:
         try:
             await keep(raw)
         except FlowError as exc:
-            self._fail(exc.errors)
+            self._fail(exc.errors, exc.params)
             self.ctx.page.update()
             return
         self.render()
@@ -183,7 +188,7 @@ class StepFlow:
         try:
             self._validators()[self.draft.step]()
         except FlowError as exc:
-            self._fail(exc.errors)
+            self._fail(exc.errors, exc.params)
             return
         self._go(self.draft.step + 1)
 
@@ -198,7 +203,7 @@ class StepFlow:
         try:
             await self._record()
         except FlowError as exc:
-            self._fail(exc.errors)
+            self._fail(exc.errors, exc.params)
             return
         except Exception:
             log.exception("recording visit %s failed", self.visit_id)

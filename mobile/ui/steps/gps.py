@@ -6,7 +6,6 @@ from typing import Any
 
 import flet as ft
 
-from mobile.i18n import location_error_text
 from mobile.services.location import LocationError
 from mobile.ui.theme import DANGER, OK, WARN, big_button
 
@@ -57,7 +56,9 @@ class GpsStep:
                 )
             )
         elif "error" in gps:
-            why = location_error_text(t, gps["error"], gps.get("error_detail", ""))
+            why = t(gps["error"])  # a code (older drafts kept the message itself)
+            if gps.get("error_detail"):
+                why = f"{why}: {gps['error_detail']}"
             items.append(ft.Text(t("gps_none", why=why), color=DANGER, key="gps-status"))
         warnings = gps.get("warnings") or []
         if gps.get("fix") and not warnings and not self.gps_busy:
@@ -148,5 +149,5 @@ class GpsStep:
     def _save_fields(self, e: ft.Event | None = None) -> None: ...
     def _field(self, key: str, label: str, value: str = "", **kw: Any) -> ft.TextField:
         raise NotImplementedError
-    def _fail(self, errors: dict[str, str] | str) -> None: ...
+    def _fail(self, errors: dict[str, str] | str, params: dict[str, dict] | None = None) -> None: ...
     def render(self) -> None: ...

@@ -7,7 +7,7 @@ from typing import Any
 import flet as ft
 
 from mobile.ui.signature_pad import SignaturePad
-from mobile.ui.theme import MUTED, big_button
+from mobile.ui.theme import MUTED, PRIMARY, big_button
 
 PAD_W, PAD_H = 340, 180
 
@@ -19,6 +19,36 @@ class SignatureStep:
     svc: Any
     draft: Any
     officer_confirm_key = "officer_confirms"  # what the officer attests (flows word it differently)
+
+    def _signature_summary(self) -> list[tuple[str, str]]:
+        """(label, value) lines of what the citizen acknowledges; each flow provides its own."""
+        return []
+
+    def _summary_box(self) -> ft.Control | None:
+        """The one-screen summary printed above the pad: the citizen sees what they sign for."""
+        lines = self._signature_summary()
+        if not lines:
+            return None
+        rows: list[ft.Control] = [
+            ft.Text(self.ctx.t("sign_summary_title"), weight=ft.FontWeight.BOLD, color=PRIMARY)
+        ]
+        for label, value in lines:
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Text(label, weight=ft.FontWeight.BOLD, width=120),
+                        ft.Text(value, expand=True, selectable=True),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                )
+            )
+        return ft.Container(
+            content=ft.Column(rows, spacing=4),
+            border=ft.Border.all(1, PRIMARY),
+            border_radius=8,
+            padding=10,
+            key="signature-summary",
+        )
 
     def _signature(self) -> list[ft.Control]:
         t = self.ctx.t
@@ -33,7 +63,9 @@ class SignatureStep:
             on_change=self._sig_changed,
         )
         self._sig_status = ft.Text(self._sig_label(), color=MUTED, key="signature-status")
+        summary = self._summary_box()
         return [
+            *([summary] if summary else []),
             ft.Text(t("sign_here")),
             self.pad.control,
             self._sig_status,

@@ -237,7 +237,7 @@ async def test_gps_warning_needs_a_reason(tmp_path, seeded_server):
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
-    h, row = await open_delivery(tmp_path, seeded_server, gps_error="timeout")
+    h, row = await open_delivery(tmp_path, seeded_server, gps_error="gps_timeout")
     await advance_delivery(h, row, 6)
     await finish_gps(h)
     await click_key(h, "complete")
@@ -277,8 +277,9 @@ async def test_failed_delivery_uses_the_failed_visit_screen(tmp_path, seeded_ser
     await h.settle()
     await click_key(h, "report-failed")
     await click_key(h, "fail-nobody_home")
-    await click_key(h, "save-failed")
-    assert "Lộ trình hôm nay" in h.texts()
+    await finish_gps(h)
+    await click_key(h, "complete")
+    assert h.find(key="outcome-saved")
     event = recorded_event(h, row.visit_id)
     assert event.type == "visit.failed" and event.body["payload"]["reason"] == "nobody_home"
     assert shell(h).services.delivery.existing_draft(row.visit_id) is None

@@ -37,7 +37,7 @@ class SequenceLocation:
         self.calls += 1
         i = self.calls
         if i == 5:
-            raise LocationError("timeout")
+            raise LocationError("gps_timeout")
         fix = Fix(
             10.86 + i * STEP,
             105.09,

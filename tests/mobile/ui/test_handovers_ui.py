@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deliveryui import advance_delivery, open_delivery
-from uikit import click_key, joined, login, set_value, shell, start_app, wait_until
+from uikit import click_key, joined, login, officer_tab, set_value, shell, start_app, wait_until
 
 from api_client import Client
 
@@ -17,7 +17,7 @@ def _sup_id(server) -> int:
 async def test_officer_takes_results_out_and_the_desk_confirms(tmp_path, seeded_server):
     h = await start_app(seeded_server.url, tmp_path / "officer")
     await login(h)
-    await click_key(h, "open-handovers")
+    await officer_tab(h, 1)
     assert "Nhận kết quả từ bộ phận một cửa để đi trả" in h.texts()
     items = shell(h).services.handovers.to_take_out()
     assert items, "no results to take out"
@@ -57,7 +57,7 @@ async def test_handover_offline_says_it_needs_a_connection(tmp_path, seeded_serv
     h = await start_app(seeded_server.url, tmp_path / "app")
     await login(h)
     h2 = await start_app("http://127.0.0.1:9", tmp_path / "app")  # same phone, no network
-    await click_key(h2, "open-handovers")
+    await officer_tab(h2, 1)
     await wait_until(h2, lambda: any("Bàn giao cần có mạng" in t for t in h2.texts()), what="offline note")
     items = shell(h2).services.handovers.to_take_out()
     await set_value(h2, f"ho-desk_to_officer-{items[0].dossier_id}", True)

@@ -88,12 +88,14 @@ async def test_missing_document_leads_to_supplement(tmp_path, seeded_server):
     await advance_to(h, 2)
     await click_key(h, "next")  # nothing ticked
     assert current_step(h) == 2 and "Thiếu giấy tờ bắt buộc" in joined(h)
-    note = h.find(key="supplement-note")
-    assert note.value.startswith("Cần bổ sung:")
     await click_key(h, "send-supplement")
-    assert "Lộ trình hôm nay" in h.texts()
+    await finish_gps(h)
+    await click_key(h, "complete")
+    assert h.find(key="outcome-saved")
     event = recorded_event(h, row.visit_id)
     assert event.type == "visit.supplement_requested" and event.body["payload"]["missing"]
+    assert event.body["payload"]["note"].startswith("Cần bổ sung:")
+    assert event.body["payload"]["gps"]["fix"]
     await pushed(h, row.visit_id)
     api = Client(seeded_server.url)
     api.login("canbo.anphu", "doorstep123")
@@ -107,7 +109,7 @@ async def test_empty_or_trivial_signature_is_refused(tmp_path, seeded_server):
 
 
 async def test_no_gps_fix_needs_a_reason(tmp_path, seeded_server):
-    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="timeout")
+    h, row = await _open_pickup(tmp_path, seeded_server, gps_error="gps_timeout")
     await advance_to(h, 7)
     await finish_gps(h)
     assert "Không lấy được vị trí: Hết thời gian chờ GPS" in h.texts()  # said in Vietnamese only

@@ -6,10 +6,12 @@ import flet as ft
 from uikit import (
     OFFICER,
     click_key,
+    finish_gps,
     joined,
     login,
     make_fix,
     pickup_row,
+    record_failed,
     shell,
     start_app,
     type_key,
@@ -56,6 +58,7 @@ async def test_route_search_filters_and_offline_reopen(tmp_path, seeded_server):
     await type_key(h, "route-search", rows[-1].id_number)
     assert [r.visit_id for r in view.filtered()] == [rows[-1].visit_id]
     await type_key(h, "route-search", "")
+    await click_key(h, "more-filters")  # the kind filter waits behind a button
     await click_key(h, "kind-delivery")
     assert view.filtered() and all(r.kind == "delivery" for r in view.filtered())
     await click_key(h, "kind-all")
@@ -108,17 +111,19 @@ async def test_failed_visit_needs_reason_and_records_event(tmp_path, seeded_serv
     h = await start_app(seeded_server.url, tmp_path / "app")
     await login(h)
     row = pickup_row(h)
+    h.location.fix = make_fix(row.lat, row.lon)
     await click_key(h, f"visit-{row.visit_id}")
     await click_key(h, "report-failed")
-    await click_key(h, "save-failed")
+    await finish_gps(h)
+    await click_key(h, "complete")
     assert "Vui lòng chọn lý do." in joined(h)
     await click_key(h, "fail-other")
-    await click_key(h, "save-failed")
+    await click_key(h, "complete")
     assert "Lý do khác cần ghi chú." in joined(h)
     await click_key(h, "fail-nobody_home")
-    await type_key(h, "fail-note", "Gọi điện không ai nghe")
-    await click_key(h, "save-failed")
-    assert "Lộ trình hôm nay" in h.texts()
+    await type_key(h, "field-note", "Gọi điện không ai nghe")
+    await click_key(h, "complete")
+    assert h.find(key="outcome-saved")
     svc = shell(h).services
     events = outbox.items(svc.db, visit_id=row.visit_id)
     assert [e.type for e in events] == ["visit.failed"]
@@ -150,7 +155,7 @@ async def test_sync_bar_shows_pending_and_offline(tmp_path, seeded_server):
     seeded_server.stop()  # the server goes away
     svc = shell(h).services
     row = pickup_row(h)
-    svc.pickup.report_failed(row.visit_id, "refused", "", None)
+    record_failed(h, row.visit_id, "refused")
     await wait_until(h, lambda: not svc.sync.state.syncing and svc.sync.state.offline, what="offline")
     await h.settle()
     assert "Chờ gửi: 1" in h.texts()

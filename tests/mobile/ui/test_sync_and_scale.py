@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from uikit import click_key, joined, login, pickup_row, shell, start_app, wait_until
+from uikit import click_key, joined, login, pickup_row, record_failed, shell, start_app, wait_until
 
 from api_client import Client
 from api_client.domain.clock import now_utc, today_vn
@@ -29,7 +29,7 @@ async def test_conflict_is_shown_and_resolved(tmp_path, seeded_server):
     boss.login("giamsat.anphu", "doorstep123")
     boss.update_visit(row.visit_id, {"cancel": True})  # cancelled while the phone still has it
     svc = shell(h).services
-    svc.pickup.report_failed(row.visit_id, "nobody_home", "", None)  # records + asks for a sync
+    record_failed(h, row.visit_id)  # records + asks for a sync
     await wait_until(
         h,
         lambda: svc.sync.state.conflicts + svc.sync.state.dead == 1 and not svc.sync.state.syncing,

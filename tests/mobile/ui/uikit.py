@@ -109,6 +109,13 @@ async def click_key(h: AppHarness, key: str) -> None:
     await h.click(h.find(key=key))
 
 
+async def officer_tab(h: AppHarness, index: int) -> None:
+    """Pick a tab of the officer's bottom navigation (0 route, 1 handovers) as the client does."""
+    nav = h.find(key="officer-nav")
+    h.session.apply_patch(nav._i, {"selected_index": index})
+    await h.fire(nav, "change", str(index))
+
+
 def shell(h: AppHarness):
     """The app shell (mobile.app.Shell) of a harness."""
     return h.page.data
@@ -256,3 +263,14 @@ async def resume_in_new_process(
     await click_key(h2, f"start-{flow}")
     assert step(h2) == at
     return h2
+
+
+NO_FIX_REASON = {"fix": None, "warnings": ["no_fix"], "reason": "no_gps_permission"}
+
+
+def record_failed(h: AppHarness, visit_id: int, reason: str = "nobody_home", gps: dict | None = None) -> str:
+    """Record a failed visit through the outcome service (no GPS: with the explicit reason)."""
+    svc = shell(h).services.outcomes
+    draft = svc.load(visit_id)
+    draft.data["gps"] = dict(gps or NO_FIX_REASON)
+    return svc.report_failed(draft, reason)
