@@ -35,7 +35,7 @@ import sqlite_utils
 
 from api_client import APIConnectionError, APIStatusError, AuthenticationError, Client, ConflictError
 from api_client import ValidationError as ApiValidationError
-from api_client.domain.clock import SystemClock, now_utc
+from api_client.domain.clock import now_utc
 from api_client.domain.geo import MAX_ACCURACY_M, distance_m
 from api_client.domain.track import TrackPoint, encode_points
 from api_client.models import DutyChange, TrackBatch
@@ -98,7 +98,7 @@ class BreadcrumbRecorder:
     """Keeps good, spaced fixes while the officer is on duty; one per phone store."""
 
     def __init__(self, db: sqlite_utils.Database, source: FixSource, config: TrackingConfig | None = None,
-                 clock: Callable[[], datetime] = SystemClock().now) -> None:
+                 clock: Callable[[], datetime] = now_utc) -> None:
         self.db = db
         self.source = source
         self.config = config or TrackingConfig()

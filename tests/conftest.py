@@ -147,6 +147,14 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest) -> str | None:
+    """Like db_url, but never migrated (None for SQLite; a blank PG database): for migration tests."""
+    if request.param == "sqlite":
+        return None
+    return _create_database(request.getfixturevalue("pg_cluster"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str | None:
     """A fresh database per test: None for SQLite (data_dir file), a new PG database URL otherwise."""
     if request.param == "sqlite":

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
-from api_client.domain.clock import SystemClock
+from api_client.domain.clock import now_utc
 
 TICKET_TTL_S = 30 * 60  # long enough for a screen left open at the door, short enough to leak little
 
@@ -25,7 +25,7 @@ class DownloadTickets:
         self,
         key: bytes | None = None,
         ttl_s: int = TICKET_TTL_S,
-        clock: Callable[[], datetime] = SystemClock().now,
+        clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self._key = key or secrets.token_bytes(32)
         self.ttl_s = ttl_s

@@ -29,7 +29,7 @@ from api_client import (
     RetryPolicy,
     ValidationError,
 )
-from api_client.domain.clock import SystemClock
+from api_client.domain.clock import now_utc
 from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
 from mobile.store import blobs, cache, outbox, overrides, settings, sync_state
@@ -110,7 +110,7 @@ class SyncEngine:
         *,
         batch_size: int = PUSH_BATCH,
         pull_limit: int | None = None,
-        clock: Callable[[], datetime] = SystemClock().now,
+        clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self.db = db
         self._client_source = client

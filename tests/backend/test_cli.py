@@ -228,13 +228,13 @@ def test_dispatch_needs_a_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert main(["dispatch", *gateway, "--lease", "0", *db_args(tmp_path)]) == 2
 
 
-def test_migrate_upgrades_once_and_says_what_it_did(tmp_path: Path, db_url: str | None,
+def test_migrate_upgrades_once_and_says_what_it_did(tmp_path: Path, empty_db_url: str | None,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     from backend.db.migrations import MIGRATIONS
 
-    assert main(["migrate", *db_args(tmp_path, db_url)]) == 0
+    assert main(["migrate", *db_args(tmp_path, empty_db_url)]) == 0
     assert ", ".join(str(v) for v, _, _ in MIGRATIONS) in capsys.readouterr().out
-    assert main(["migrate", *db_args(tmp_path, db_url)]) == 0
+    assert main(["migrate", *db_args(tmp_path, empty_db_url)]) == 0
     assert "already up to date" in capsys.readouterr().out
-    with engine_for(tmp_path, db_url).connect() as conn:
+    with engine_for(tmp_path, empty_db_url).connect() as conn:
         assert conn.execute(select(func.count()).select_from(units)).scalar_one() == 64

@@ -166,12 +166,13 @@ def test_requests_are_spaced_by_the_rate_limiter(engine: Engine, nominatim: Fake
     assert all(b - a >= 0.25 for a, b in zip(times, times[1:]))
 
 
-def test_migration_6_adds_the_location_columns_and_marks_stored_coordinates_imported(engine: Engine) -> None:
+def test_migration_7_adds_the_location_columns_and_marks_stored_coordinates_imported(engine: Engine) -> None:
     from sqlalchemy import insert, inspect, text
 
     from backend.db.schema import schema_migrations
 
-    with engine.begin() as conn:  # back to a version-5 database holding one located, one unlocated household
+    # back to a database before migration 7 holding one located, one unlocated household
+    with engine.begin() as conn:
         conn.execute(insert(citizens).values(full_name="A", id_number="089085000301", address="x", lat=10.9,
                                              lon=105.1, updated_at="t", seq=1))
         conn.execute(insert(citizens).values(full_name="B", id_number="089085000302", address="y",
@@ -179,8 +180,8 @@ def test_migration_6_adds_the_location_columns_and_marks_stored_coordinates_impo
         conn.execute(text("DROP TABLE geocode_cache"))
         for column in ("location_source", "location_precision", "location_note"):
             conn.execute(text(f"ALTER TABLE citizens DROP COLUMN {column}"))
-        conn.execute(schema_migrations.delete().where(schema_migrations.c.version == 6))
-    assert migrate(engine) == [6]
+        conn.execute(schema_migrations.delete().where(schema_migrations.c.version == 7))
+    assert migrate(engine) == [7]
     with engine.connect() as conn:
         assert inspect(conn).has_table("geocode_cache")
         rows = dict(conn.execute(select(citizens.c.id_number, citizens.c.location_source)).all())

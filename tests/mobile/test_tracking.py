@@ -22,7 +22,7 @@ from mobile import store, tracking
 from mobile.sync import SyncEngine
 from mobile.tracking import BreadcrumbRecorder, Fix, Offer, TrackingConfig
 
-T0 = datetime(2026, 11, 20, 0, 30, tzinfo=UTC)
+T0 = datetime(2026, 3, 9, 0, 30, tzinfo=UTC)  # the day before the tests' pinned today (testkit.TEST_NOW)
 STEP = 0.0003  # ≈ 33 m of latitude
 
 
