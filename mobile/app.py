@@ -12,7 +12,7 @@ from typing import Any
 
 import flet as ft
 
-from api_client.domain.clock import Clock, SystemClock
+from api_client.domain.clock import Clock, current_clock
 from mobile.i18n import EN, VI, Translator
 from mobile.logs import configure_logging
 from mobile.services.container import Services
@@ -278,7 +278,7 @@ def build_main(
     screen (an installed phone); web mode passes the server's own address and skips that screen.
     """
     data_dir = Path(data_dir)
-    clock = clock or SystemClock()  # one clock for every service of every session
+    clock = clock or current_clock()  # one clock for every service of every session
     configure_logging(data_dir)
 
     async def main(page: ft.Page) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from api_client.domain.clock import Clock, SystemClock, vn_date
+from api_client.domain.clock import Clock, current_clock, vn_date
 from mobile import store
 
 from .auth import AuthService
@@ -43,7 +43,7 @@ class Services:
         clock: Clock | None = None,
         ticket_signer: Callable[[str, int], str] | None = None,
     ) -> None:
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
         self.store_dir = Path(store_dir)
         self.db = store.open_store(self.store_dir)
         # web mode passes the server's own address; an installed phone keeps the one set at first run

@@ -22,7 +22,7 @@ from datetime import UTC
 
 import sqlite_utils
 
-from api_client.domain.clock import Clock, SystemClock
+from api_client.domain.clock import Clock, current_clock
 from mobile import tracking
 from mobile.tracking import BreadcrumbRecorder, Offer, TrackingConfig
 
@@ -70,7 +70,7 @@ class DutyService:
         clock: Clock | None = None,
     ) -> None:
         self.db = db
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
         self.location = location
         self.interval_s = interval_s if interval_s is not None else interval_from_env()
         # the recorder's spacing follows the loop's period; distance and accuracy keep its defaults

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from api_client.domain.clock import Clock, SystemClock, vn_date
+from api_client.domain.clock import Clock, current_clock, vn_date
 from api_client.domain.geo import distance_m, gps_warnings
 from api_client.domain.signature import signature_problem_code
 from api_client.domain.timeliness import add_working_days
@@ -61,7 +61,7 @@ class FlowRules:
     ) -> None:
         self.db = db
         self.on_recorded = on_recorded  # called after an action is recorded (triggers a sync)
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
 
     # -- time ---------------------------------------------------------------------------
     def now(self) -> datetime:

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import flet as ft
 
-from api_client.domain.clock import Clock, SystemClock
+from api_client.domain.clock import Clock, current_clock
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class GeolocatorLocationService:
 
     def __init__(self, clock: Clock | None = None) -> None:
         self._geo = None
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
 
     def _geolocator(self):
         if self._geo is None:
@@ -105,7 +105,7 @@ class FixedLocationService:
 
     def __init__(self, fix: Fix | None = None, error: str | None = None, clock: Clock | None = None) -> None:
         self.fix, self.error = fix, error
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
         self.calls = 0
 
     async def current_fix(self, timeout_s: float = 15.0) -> Fix:

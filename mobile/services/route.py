@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from api_client.domain.clock import VN_TZ, Clock, SystemClock, vn_date
+from api_client.domain.clock import VN_TZ, Clock, current_clock, vn_date
 from api_client.domain.geo import distance_m
 from api_client.domain.text import fold
 from api_client.models import CataloguePublic, VisitPublic
@@ -33,7 +33,7 @@ class RouteService:
         self.db = db
         self.location = location
         # the day's date and timing (when the officer sets off) come from the device's clock
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
         self.settings = settings or RouteSettings()
         self.last_position: tuple[float, float] | None = None
         self._receipt_url = receipt_url  # callable(visit_id) -> str | None

@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from api_client.client import Client, Page
-from api_client.domain.clock import Clock, SystemClock, vn_date
+from api_client.domain.clock import Clock, current_clock, vn_date
 from api_client.models import (
     AtRiskDossier,
     Board,
@@ -125,7 +125,7 @@ class SupervisionService(OnlineService):
         clock: Clock | None = None,
     ) -> None:
         self.db = db
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
         self.backend_url = backend_url
         self.documents = documents
         self._client_factory = client_factory

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from api_client.domain.clock import Clock, SystemClock
+from api_client.domain.clock import Clock, current_clock
 from mobile import store
 from mobile.store import outbox
 from mobile.sync import SyncEngine, SyncReport, session_client_factory
@@ -66,7 +66,7 @@ class SyncService:
     def __init__(self, db: sqlite_utils.Database, store_dir: Path, interval_s: float = 30.0,
                  clock: Clock | None = None) -> None:
         self.db = db  # the UI's connection: counts only
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or current_clock()
         self.store_dir = store_dir
         self.interval_s = interval_s
         self.state = SyncState()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from uikit import shell, start_app
 
+from api_client.domain.clock import FixedClock
 from api_client.models import (
     CitizenPublic,
     DossierPublic,
@@ -51,7 +52,7 @@ async def test_a_missed_morning_window_is_flagged_on_the_card_and_in_the_header(
     _fill(tmp_path / "app")
     h = await start_app(OFFLINE, tmp_path / "app")
     route = shell(h).services.route
-    route.clock = lambda: datetime(2026, 3, 10, 3, 55, tzinfo=UTC)  # 10:55 in Vietnam
+    route.clock = FixedClock(datetime(2026, 3, 10, 3, 55, tzinfo=UTC))  # 10:55 in Vietnam
     route.invalidate()
     shell(h).view.refresh()
     h.page.update()  # what the sync's refresh does after a pull: the new cards are sent
