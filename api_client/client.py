@@ -32,6 +32,7 @@ from .models import (
     BlobStatus,
     CataloguePublic,
     CitizenPublic,
+    DeviceKeyPublic,
     DossierPublic,
     OfficerPublic,
     PullResponse,
@@ -288,6 +289,11 @@ class Client:
     def create_officer(self, body: BaseModel | Mapping[str, Any]) -> OfficerPublic:
         """`POST /officers` (supervisor) with an `OfficerCreate`."""
         return self._send("POST", "/officers", OfficerPublic, _dump(body))
+
+    def register_device_key(self, device_id: str, public_key: str) -> DeviceKeyPublic:
+        """`POST /device-keys`: register this phone's evidence key (idempotent)."""
+        return self._send("POST", "/device-keys", DeviceKeyPublic,
+                          {"device_id": device_id, "public_key": public_key})
 
     # -- sync ---------------------------------------------------------------------------
 

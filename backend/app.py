@@ -17,6 +17,7 @@ from .routers import (
     blobs,
     catalogue,
     citizens,
+    device_keys,
     dossiers,
     exports,
     handovers,
@@ -44,7 +45,8 @@ def api_router() -> APIRouter:
     # supervision first: its /dossiers/at-risk must win over /dossiers/{dossier_id}
     for module in (health, auth, officers, units, catalogue, supervision, visits, dossiers, citizens, sync,
                    blobs, indicators, exports, tracks,
-                   handovers, notices, notifications, returns):  # issue 4
+                   handovers, notices, notifications, returns,  # issue 4
+                   device_keys):  # issue 9
         api.include_router(module.router)
     return api
 

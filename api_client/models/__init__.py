@@ -31,6 +31,7 @@ from .events import (
     SupplementRequested,
     VisitFailed,
 )
+from .evidence import DeviceKeyCreate, DeviceKeyPublic, EvidenceCheck
 from .notices import (
     ApologyCreate,
     ApologyPublic,

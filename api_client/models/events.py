@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from .base import DeviceTime, RequestModel
+from .base import DeviceTime, RequestModel, Sha256
 from .visits import (
     ChecklistEntry,
     CitizenConfirmation,
@@ -26,10 +26,25 @@ from .visits import (
 DateStr = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
+class EvidenceBlock(RequestModel):
+    """The device's signed hash-chain link over the event's evidence (see domain.evidence)."""
+
+    v: Literal[1] = 1
+    device_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    seq: Annotated[int, Field(ge=1)]
+    prev: Sha256
+    # the phone's own clock and monotonic counter when it sealed the event: kept even when wrong
+    device_time: str
+    monotonic_ms: Annotated[int, Field(ge=0)]
+    digest: Sha256
+    sig: Annotated[str, Field(max_length=200)]
+
+
 class _Event(RequestModel):
     id: UUID
     visit_id: int
     occurred_at: DeviceTime
+    evidence: EvidenceBlock | None = None  # absent from phones older than issue 9: "unsigned"
 
 
 class EnRoutePayload(RequestModel):

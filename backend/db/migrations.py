@@ -117,6 +117,23 @@ def _trigram_index(conn: Connection) -> None:
         log.warning("pg_trgm unavailable, dossier search will scan: %s", exc.orig)
 
 
+def _evidence(conn: Connection) -> None:
+    from .schema import ISSUE9_EVIDENCE_INDEXES, device_keys, event_evidence
+
+    metadata.create_all(conn, tables=[device_keys, event_evidence])
+    for index in ISSUE9_EVIDENCE_INDEXES:
+        index.create(conn, checkfirst=True)
+    # events applied before seals existed are unsigned, not "missing": only a row deleted later is
+    from .schema import events
+
+    old = select(events.c.id, events.c.officer_id, events.c.type, events.c.visit_id, events.c.received_at)
+    rows = [dict(r) | {"event_id": r["id"], "status": "unsigned", "flags": ["unsigned"]}
+            for r in conn.execute(old).mappings()]
+    if rows:
+        conn.execute(insert(event_evidence), [{k: r[k] for k in (
+            "event_id", "officer_id", "type", "visit_id", "received_at", "status", "flags")} for r in rows])
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -124,6 +141,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "issue 5: tracking and supervision", _issue5),
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
+    (6, "issue 9: device keys and per-event evidence seals", _evidence),
 ]
 
 

@@ -328,3 +328,40 @@ ISSUE5_INDEXES = (
     Index("ix_dossiers_unit_received", dossiers.c.unit_id, dossiers.c.received_at),
     Index("ix_dossiers_unit_returned", dossiers.c.unit_id, dossiers.c.returned_at),
 )
+
+# -- issue 9: tamper-evident evidence -------------------------------------------------------
+
+device_keys = Table(
+    "device_keys", metadata,
+    Column("device_id", String(32), primary_key=True),  # random hex the phone makes at first login
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("public_key", String(64), nullable=False),  # base64 of the raw 32-byte Ed25519 key
+    Column("registered_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+# One row per event that arrived (applied or not), with the seal as received and the flags
+# found then; `doorstep verify` recomputes everything from these rows and the visits.
+event_evidence = Table(
+    "event_evidence", metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("visit_id", Integer),
+    Column("device_id", String(32)),  # NULL: unsigned (a phone older than issue 9)
+    Column("seq", Integer),
+    Column("prev", String(64)),
+    Column("digest", String(64)),  # the digest the phone signed (the next link's `prev`)
+    Column("sig", String(200)),
+    Column("material", Text),  # canonical JSON of the material as it arrived
+    Column("device_time", String(40)),
+    Column("monotonic_ms", BigInteger),
+    Column("status", String(20), nullable=False),  # verified | the first flag
+    Column("flags", JSON, nullable=False, default=list),
+    Column("received_at", String(40), nullable=False),
+)
+
+ISSUE9_EVIDENCE_INDEXES = (
+    Index("ix_event_evidence_device_seq", event_evidence.c.device_id, event_evidence.c.seq),
+    Index("ix_event_evidence_visit", event_evidence.c.visit_id),
+)

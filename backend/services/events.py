@@ -27,6 +27,7 @@ from ..db.schema import events, tombstones, visits
 from ..errors import summarize, validation_errors
 from . import effects
 from .clock import iso, now_iso
+from .evidence import record_arrival
 from .views import visit_public
 
 log = logging.getLogger("doorstep.events")
@@ -102,6 +103,9 @@ def apply_event(engine: Engine, settings: Settings, officer: OfficerPublic, raw:
         return EventResult(id=shown_id, status=EventStatus.REJECTED, code=422,
                            message=summarize(validation_errors(exc.errors())))
     key = str(event.id)
+    # the seal is judged and kept whatever becomes of the event, so the device's chain has no
+    # holes where an event was refused or must be retried (the seal never blocks the event)
+    record_arrival(engine, officer, raw, event)
     try:
         with engine.begin() as conn:
             seq = next_seq(conn)  # takes the counter lock first: serialises writers

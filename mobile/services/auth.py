@@ -11,7 +11,9 @@ from api_client.errors import APIConnectionError, APIStatusError, Authentication
 from mobile.store import (
     Session,
     clear_session,
+    ensure_device_key,
     load_session,
+    mark_registered,
     pending_counts,
     save_session,
     wipe_personal_data,
@@ -70,7 +72,26 @@ class AuthService:
             # another officer on this phone: the previous one's citizens must not stay readable
             if pending_counts(self.db)["total"] == 0:
                 wipe_personal_data(self.db)
-        return save_session(self.db, token, self.backend_url)
+        session = save_session(self.db, token, self.backend_url)
+        await self._register_device_key(session)
+        return session
+
+    async def _register_device_key(self, session: Session) -> None:
+        """Make this phone's evidence key at first login and register it (the next sync retries)."""
+        key = ensure_device_key(self.db, session.officer.id)
+        if key.registered:
+            return
+
+        def call() -> None:
+            with self._client_factory(self.backend_url) as api:
+                api.token = session.token
+                api.register_device_key(key.device_id, key.public_key)
+
+        try:
+            await asyncio.to_thread(call)
+        except (APIConnectionError, APIStatusError):
+            return  # offline or refused now: SyncEngine.register_device_key tries again
+        mark_registered(self.db, key.device_id)
 
     def unsynced_count(self) -> int:
         """What a logout would lose (queued events, conflicts, unsent photos, drafts)."""

@@ -196,11 +196,26 @@ _GENERATION = _sql(
     ),
 )
 
+# Issue 9: the evidence key and its hash chain (see device_key.py).
+_DEVICE_KEY = _sql(
+    """CREATE TABLE device_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        device_id TEXT NOT NULL,
+        officer_id INTEGER NOT NULL,
+        private_key BLOB NOT NULL,
+        public_key TEXT NOT NULL,
+        seq INTEGER NOT NULL DEFAULT 0,
+        last_digest TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        registered_at TEXT)""",
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
     ("0002_breadcrumbs", _BREADCRUMBS),
     ("0003_search_hamlet_procedure", _search_names),
     ("0004_data_generation", _GENERATION),
+    ("0005_device_key", _DEVICE_KEY),
 ]
 
 

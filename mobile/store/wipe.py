@@ -11,7 +11,8 @@ from .sync_state import reset_cursor
 
 # Citizens' data and the officer's work; catalogues and units are public and stay.
 PERSONAL_TABLES = ("session", "visits", "dossiers", "citizens", "outbox", "blobs", "drafts",
-                   "visit_overrides", "breadcrumbs", "duty_changes", "track_batches")
+                   "visit_overrides", "breadcrumbs", "duty_changes", "track_batches",
+                   "device_key")  # the evidence key goes with the officer's session
 
 
 def pending_counts(db: sqlite_utils.Database) -> dict[str, int]:

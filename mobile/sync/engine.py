@@ -32,6 +32,7 @@ from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
 from mobile.store import blobs, cache, outbox, overrides, sync_state
 from mobile.store.db import transaction
+from mobile.store.device_key import get_device_key, mark_registered
 from mobile.store.outbox import OutboxItem
 from mobile.store.session import load_session
 from mobile.store.wipe import pending_counts
@@ -124,6 +125,7 @@ class SyncEngine:
                 report.auth_required = True
                 return report
             try:
+                self.register_device_key(client, report)
                 self.upload_blobs(client, report, force=force)
                 self.push_outbox(client, report, force=force)
                 if not report.offline:
@@ -140,6 +142,24 @@ class SyncEngine:
             self._record(report)
             self._lock.release()
         return report
+
+    def register_device_key(self, client: Client, report: SyncReport) -> None:
+        """Register the evidence key if login could not (offline): before any sealed event is pushed."""
+        key = get_device_key(self.db)
+        if key is None or key.registered:
+            return
+        try:
+            client.register_device_key(key.device_id, key.public_key)
+        except AuthenticationError:
+            report.auth_required = True
+            raise _Stop from None
+        except APIConnectionError:
+            report.offline = True  # blobs and events will fail the same way; they keep their backoff
+            return
+        except APIStatusError as exc:
+            report.errors.append(f"device key: {exc.detail}")
+            return
+        mark_registered(self.db, key.device_id)
 
     def upload_blobs(self, client: Client, report: SyncReport, *, force: bool = False) -> None:
         """Upload due blobs, smallest first; a failure never stops the events that do not need it."""

@@ -1,0 +1,42 @@
+"""Device keys and evidence integrity as the API shows them (issue 9)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .base import PublicModel, RequestModel
+
+DeviceId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+
+
+class DeviceKeyCreate(RequestModel):
+    """A phone registering the public half of its evidence key (at first login)."""
+
+    device_id: DeviceId
+    public_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]{43}=$")]  # base64 of 32 raw bytes
+
+
+class DeviceKeyPublic(PublicModel):
+    """A registered device key."""
+
+    device_id: str
+    officer_id: int
+    public_key: str
+    registered_at: str
+    revoked_at: str | None = None
+
+
+class EvidenceCheck(PublicModel):
+    """One event's integrity: 'verified', or the flags that say why not (reason in Vietnamese)."""
+
+    event_id: str
+    type: str
+    visit_id: int | None = None
+    status: str
+    flags: list[str] = []
+    reason: str
+    device_id: str | None = None
+    seq: int | None = None
+    received_at: str | None = None
