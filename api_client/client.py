@@ -297,14 +297,21 @@ class Client:
 
     # -- sync ---------------------------------------------------------------------------
 
-    def push(self, events: Iterable[BaseModel | Mapping[str, Any]]) -> PushResponse:
-        """`POST /sync/push`: one EventResult per event, in order (split into batches of 200)."""
+    def push(self, events: Iterable[BaseModel | Mapping[str, Any]],
+             device: Mapping[str, Any] | None = None) -> PushResponse:
+        """`POST /sync/push`: one EventResult per event, in order (split into batches of 200).
+
+        `device` is the phone's clock reading (a `DeviceClock`), sent with every batch.
+        """
         raw = [_dump(e) for e in events]
         if not raw:
             return PushResponse(results=[])
         results = []
         for start in range(0, len(raw), MAX_BATCH):
-            response = self.request("POST", "/sync/push", json_body={"events": raw[start:start + MAX_BATCH]})
+            body: dict[str, Any] = {"events": raw[start:start + MAX_BATCH]}
+            if device is not None:
+                body["device"] = dict(device)
+            response = self.request("POST", "/sync/push", json_body=body)
             results.extend(PushResponse.model_validate(response.json()).results)
         return PushResponse(results=results)
 

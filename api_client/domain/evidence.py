@@ -105,7 +105,8 @@ def photo_shas(payload: Mapping[str, Any]) -> list[str]:
 
 
 def material(event_id: str, event_type: str, visit_id: int | None, occurred_at: Any,
-             payload: Mapping[str, Any], device_time: Any, monotonic_ms: int) -> dict[str, Any]:
+             payload: Mapping[str, Any], device_time: Any, monotonic_ms: int,
+             boot: str | None = None) -> dict[str, Any]:
     """What one event's evidence is, in canonical form (see the module docstring)."""
     signature = payload.get("signature") if isinstance(payload.get("signature"), Mapping) else None
     gps = payload.get("gps") if isinstance(payload.get("gps"), Mapping) else None
@@ -121,6 +122,7 @@ def material(event_id: str, event_type: str, visit_id: int | None, occurred_at: 
         "gps": canonical_fix(gps.get("fix") if gps else None),
         "device_time": canonical_time(device_time),
         "monotonic_ms": int(monotonic_ms),
+        "boot": boot or None,  # which run of the monotonic clock (it restarts at every reboot)
         "payload_sha256": sha256_hex(canonical_bytes(_without_none(payload))),
     }
 
@@ -130,7 +132,7 @@ def material_of_event(event: Mapping[str, Any]) -> dict[str, Any]:
     block = event.get("evidence") or {}
     return material(str(event.get("id")), str(event.get("type")), event.get("visit_id"),
                     event.get("occurred_at"), event.get("payload") or {}, block.get("device_time"),
-                    int(block.get("monotonic_ms") or 0))
+                    int(block.get("monotonic_ms") or 0), block.get("boot"))
 
 
 def chain_digest(device_id: str, seq: int, prev: str, mat: Mapping[str, Any]) -> str:
@@ -179,10 +181,12 @@ def signature_valid(public_key_b64: str, digest: str, signature_b64: str) -> boo
 
 
 def seal(event: Mapping[str, Any], key: Ed25519PrivateKey, device_id: str, seq: int, prev: str,
-         device_time: datetime, monotonic_ms: int) -> dict[str, Any]:
+         device_time: datetime, monotonic_ms: int, boot: str | None = None) -> dict[str, Any]:
     """The event's `evidence` block: the device's signed chain link over the event's material."""
-    block = {"v": VERSION, "device_id": device_id, "seq": int(seq), "prev": prev,
-             "device_time": canonical_time(device_time), "monotonic_ms": int(monotonic_ms)}
+    block: dict[str, Any] = {"v": VERSION, "device_id": device_id, "seq": int(seq), "prev": prev,
+                             "device_time": canonical_time(device_time), "monotonic_ms": int(monotonic_ms)}
+    if boot:
+        block["boot"] = boot
     digest = chain_digest(device_id, seq, prev, material_of_event({**event, "evidence": block}))
     return {**block, "digest": digest, "sig": sign_digest(key, digest)}
 

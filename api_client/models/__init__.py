@@ -65,6 +65,7 @@ from .supervision import (
 )
 from .sync import (
     BlobStatus,
+    DeviceClock,
     EventResult,
     EventStatus,
     PullResponse,

@@ -36,6 +36,8 @@ class EvidenceBlock(RequestModel):
     # the phone's own clock and monotonic counter when it sealed the event: kept even when wrong
     device_time: str
     monotonic_ms: Annotated[int, Field(ge=0)]
+    # the OS boot id: monotonic times are comparable only within one boot
+    boot: Annotated[str | None, Field(max_length=64)] = None
     digest: Sha256
     sig: Annotated[str, Field(max_length=200)]
 

@@ -134,6 +134,15 @@ def _evidence(conn: Connection) -> None:
             "event_id", "officer_id", "type", "visit_id", "received_at", "status", "flags")} for r in rows])
 
 
+def _honesty(conn: Connection) -> None:
+    from .schema import HONESTY_COLUMNS, ISSUE9_HONESTY_INDEXES, device_clock_samples, event_evidence
+
+    metadata.create_all(conn, tables=[device_clock_samples])
+    _add_missing_columns(conn, event_evidence, HONESTY_COLUMNS)
+    for index in ISSUE9_HONESTY_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -142,6 +151,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "dossier officers: received_by, returned_by (backfilled from visits)", _dossier_officers),
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
     (6, "issue 9: device keys and per-event evidence seals", _evidence),
+    (7, "issue 9: device clock samples, honesty flags of events", _honesty),
 ]
 
 

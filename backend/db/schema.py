@@ -359,9 +359,37 @@ event_evidence = Table(
     Column("status", String(20), nullable=False),  # verified | the first flag
     Column("flags", JSON, nullable=False, default=list),
     Column("received_at", String(40), nullable=False),
+    # clock and location honesty (issue 9, part 2; see services/honesty.py)
+    Column("anchored_at", String(40)),  # the event's time by the server's clock, when it can be derived
+    Column("anchor", String(10)),  # monotonic | offset: how anchored_at was derived
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("fix_time", String(40)),
+    Column("mocked", Boolean),
+    Column("honesty", JSON),  # clock_off | clock_jump | impossible_speed | identical_fix | mock_location
+)
+
+HONESTY_COLUMNS = ["anchored_at", "anchor", "lat", "lon", "fix_time", "mocked", "honesty"]
+
+# The device's clock against the server's at every push that carried it.
+device_clock_samples = Table(
+    "device_clock_samples", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("device_id", String(32), nullable=False),
+    Column("device_time", String(40), nullable=False),
+    Column("server_time", String(40), nullable=False),
+    Column("offset_ms", BigInteger, nullable=False),  # device minus server
+    Column("monotonic_ms", BigInteger),
+    Column("boot", String(64)),
+    Column("jumped", Boolean, nullable=False, default=False),  # clock moved against the monotonic one
 )
 
 ISSUE9_EVIDENCE_INDEXES = (
     Index("ix_event_evidence_device_seq", event_evidence.c.device_id, event_evidence.c.seq),
     Index("ix_event_evidence_visit", event_evidence.c.visit_id),
+)
+ISSUE9_HONESTY_INDEXES = (
+    Index("ix_event_evidence_officer", event_evidence.c.officer_id, event_evidence.c.received_at),
+    Index("ix_device_clock_device", device_clock_samples.c.device_id, device_clock_samples.c.id),
 )

@@ -19,7 +19,7 @@ router = APIRouter(tags=["sync"])
 def push(body: PushRequest, engine: EngineDep, settings: SettingsDep,
          officer: CurrentOfficer) -> PushResponse:
     """Apply a batch of events in order, each on its own; one result per event."""
-    return PushResponse(results=push_events(engine, settings, officer, body.events))
+    return PushResponse(results=push_events(engine, settings, officer, body.events, body.device))
 
 
 @router.get("/sync/pull")

@@ -30,7 +30,9 @@ from api_client.models import (
 
 from ..db.schema import device_keys, dossiers, event_evidence, visits
 from ..errors import ApiError
+from . import honesty
 from .clock import now_iso
+from .honesty import Probe
 from .views import Row
 
 # The payload model of each event type whose payload the visit keeps (visits.evidence[type]).
@@ -94,8 +96,9 @@ def _set_flags(conn: Connection, event_id: str, flags: list[str]) -> None:
         flags=flags, status=ev.status_of(flags)))
 
 
-def record_arrival(engine: Engine, officer: OfficerPublic, raw: Mapping[str, Any], event: Any) -> None:
-    """Check a validated event's seal and chain and store them once (first arrival wins)."""
+def record_arrival(engine: Engine, officer: OfficerPublic, raw: Mapping[str, Any], event: Any,
+                   probe: Probe | None = None) -> None:
+    """Check a validated event's seal, chain, clock and location, and store them once (first arrival wins)."""
     key = str(event.id)
     block = event.evidence
     try:
@@ -123,6 +126,9 @@ def record_arrival(engine: Engine, officer: OfficerPublic, raw: Mapping[str, Any
                         _set_flags(conn, twin["event_id"], [*twin["flags"], "fork"])
                 _relink_successor(conn, block.device_id, block.seq + 1, block.digest)
             flags = list(dict.fromkeys(flags))
+            anchored_at, how = honesty.anchor(block, probe)
+            values |= {"anchored_at": anchored_at, "anchor": how, **honesty.location_values(dict(raw))}
+            values["honesty"] = honesty.flags_for(conn, officer.id, key, values, block)
             conn.execute(insert(event_evidence).values(**values, flags=flags, status=ev.status_of(flags)))
     except IntegrityError:
         return  # the same event stored concurrently by a retry: its row stands
@@ -149,7 +155,8 @@ def _record_problems(conn: Connection, row: Row, material: Mapping[str, Any]) ->
         return []  # this event did not produce the visit's record (not applied, or superseded)
     payload = {k: entry[k] for k in model.model_fields if k in entry}
     expected = ev.material(row["event_id"], row["type"], row["visit_id"], entry.get("occurred_at"), payload,
-                           material.get("device_time"), int(material.get("monotonic_ms") or 0))
+                           material.get("device_time"), int(material.get("monotonic_ms") or 0),
+                           material.get("boot"))
     return [] if ev.canonical_bytes(expected) == ev.canonical_bytes(dict(material)) else ["record_mismatch"]
 
 

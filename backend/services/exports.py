@@ -22,6 +22,7 @@ from api_client.models import IndicatorReport, IndicatorRow, OfficerPublic
 
 from ..db.schema import officers, visits
 from .access import visit_filter
+from .honesty import visit_signals
 from .indicators import REASONS
 from .supervision import done_at, officer_day, officer_track, visit_rows
 
@@ -45,6 +46,9 @@ VISIT_COLUMNS = [
     "attempts",
     "failure_reason",
     "failure_note",
+    "evidence",  # issue 9: verified | the first problem of its events' seals
+    "honesty_flags",  # clock_off | clock_jump | impossible_speed | identical_fix | mock_location, '|'-joined
+    "trusted_at",  # when it ended by the server's clock
 ]
 INDICATOR_COLUMNS = [
     "key_id",
@@ -83,6 +87,8 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
             .limit(MAX_EXPORT_ROWS)
         )
         rows = [dict(r) for r in conn.execute(q).mappings()]
+        signals = visit_signals(conn, [r["id"] for r in rows])
+    empty: dict[str, Any] = {"honesty": [], "evidence": None, "trusted_at": None}
     return [
         [
             r["id"],
@@ -101,6 +107,9 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
             r["attempts"],
             r["failure_reason"],
             r["failure_note"],
+            signals.get(r["id"], empty)["evidence"],
+            "|".join(signals.get(r["id"], empty)["honesty"]),
+            signals.get(r["id"], empty)["trusted_at"],
         ]
         for r in rows
     ]
@@ -198,6 +207,9 @@ def track_geojson(engine: Engine, supervisor: OfficerPublic, officer_id: int, da
                     "arrived_at": v.arrived_at,
                     "completed_at": v.completed_at,
                     "flags": v.flags,
+                    "honesty": v.honesty,
+                    "evidence": v.evidence,
+                    "trusted_at": v.trusted_at,
                 },
             }
         )

@@ -18,6 +18,7 @@ class Fix:
     lon: float
     accuracy_m: float
     device_time: datetime
+    mocked: bool | None = None  # Android reports fixes from a mock-location app; None where unknown
 
 
 class LocationError(Exception):
@@ -77,6 +78,7 @@ class GeolocatorLocationService:
             lon=float(pos.longitude),
             accuracy_m=round(acc, 1),
             device_time=datetime.now(UTC),
+            mocked=getattr(pos, "mocked", None),
         )
 
 
@@ -92,7 +94,7 @@ class FixedLocationService:
         self.calls += 1
         if self.fix is None:
             raise LocationError(self.error or "Hết thời gian chờ GPS (GPS timeout)")
-        return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, datetime.now(UTC))
+        return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, datetime.now(UTC), self.fix.mocked)
 
 
 def page_is_web(page: ft.Page) -> bool:

@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -42,6 +43,26 @@ def boot_monotonic_ms() -> int:
         except OSError:
             pass
     return time.monotonic_ns() // 1_000_000
+
+
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")  # Linux and Android: a new value at every boot
+
+
+def boot_id() -> str | None:
+    """This boot's id (monotonic times compare only within one boot), or None where unreadable."""
+    try:
+        return _BOOT_ID.read_text().strip()[:64] or None
+    except OSError:
+        return None
+
+
+def clock_reading(db: sqlite_utils.Database, now: datetime) -> dict[str, Any] | None:
+    """What a push carries about this phone's clocks (None before the first login)."""
+    key = get_device_key(db)
+    if key is None:
+        return None
+    return {"device_id": key.device_id, "device_time": now.isoformat(), "monotonic_ms": boot_monotonic_ms(),
+            "boot": boot_id()}
 
 
 def _row(db: sqlite_utils.Database) -> dict[str, Any] | None:
@@ -92,6 +113,6 @@ def seal_event(db: sqlite_utils.Database, body: dict[str, Any], device_time: dat
     seq = int(row["seq"]) + 1
     block = ev.seal(body, ev.load_private(bytes(row["private_key"])), row["device_id"], seq,
                     row["last_digest"], device_time,
-                    boot_monotonic_ms() if monotonic_ms is None else monotonic_ms)
+                    boot_monotonic_ms() if monotonic_ms is None else monotonic_ms, boot_id())
     db.execute("UPDATE device_key SET seq = ?, last_digest = ? WHERE id = 1", [seq, block["digest"]])
     return {**body, "evidence": block}

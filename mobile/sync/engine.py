@@ -32,7 +32,7 @@ from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
 from mobile.store import blobs, cache, outbox, overrides, sync_state
 from mobile.store.db import transaction
-from mobile.store.device_key import get_device_key, mark_registered
+from mobile.store.device_key import clock_reading, get_device_key, mark_registered
 from mobile.store.outbox import OutboxItem
 from mobile.store.session import load_session
 from mobile.store.wipe import pending_counts
@@ -221,7 +221,9 @@ class SyncEngine:
         for start in range(0, len(ready), self.batch_size):
             batch = ready[start:start + self.batch_size]
             try:
-                response = client.push([item.body for item in batch])
+                # the clocks are read per batch, as close as possible to the server's reading
+                reading = clock_reading(self.db, self.clock())
+                response = client.push([item.body for item in batch], device=reading)
             except AuthenticationError:
                 report.auth_required = True
                 raise _Stop from None

@@ -42,8 +42,8 @@ class Phone:
     server: Any
 
 
-@pytest.fixture
-def phone(server: Any, tmp_path: Path) -> Iterator[Phone]:
+def make_phone(server: Any, tmp_path: Path) -> Iterator[Phone]:
+    """Officer a's phone, logged in, its evidence key registered by the first sync."""
     world = builders.world(server.engine)
     api = Client(server.url, timeout=10, retry=RetryPolicy.none())
     token = api.login("can_bo_a", builders.PASSWORD)
@@ -56,6 +56,11 @@ def phone(server: Any, tmp_path: Path) -> Iterator[Phone]:
     yield Phone(db, api, engine, world, server)
     api.close()
     db.close()
+
+
+@pytest.fixture
+def phone(server: Any, tmp_path: Path) -> Iterator[Phone]:
+    yield from make_phone(server, tmp_path)
 
 
 def stored(server: Any, event_id: str) -> dict[str, Any]:

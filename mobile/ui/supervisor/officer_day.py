@@ -25,6 +25,12 @@ FLAG_ICONS = {
     "far_from_home": ft.Icons.WRONG_LOCATION,
     "poor_fix": ft.Icons.GPS_NOT_FIXED,
     "no_fix": ft.Icons.GPS_OFF,
+    "clock_off": ft.Icons.SCHEDULE,
+    "clock_jump": ft.Icons.UPDATE,
+    "impossible_speed": ft.Icons.SPEED,
+    "identical_fix": ft.Icons.CONTENT_COPY,
+    "mock_location": ft.Icons.LOCATION_DISABLED,
+    "evidence": ft.Icons.GPP_BAD,
 }
 
 
@@ -140,7 +146,9 @@ class OfficerDayView:
             times.append(t("sup_completed_at", at=hhmm(v.completed_at)))
         if v.time_spent_s is not None:
             times.append(t("sup_spent", d=duration_text(t, v.time_spent_s)))
-        flags = [self._flag(v, f) for f in v.flags]
+        flags = [self._flag(v, f) for f in v.flags + v.honesty]
+        if v.evidence not in (None, "verified"):
+            flags.append(self._flag(v, "evidence"))
         lines: list[ft.Control] = [
             ft.Row(
                 [
@@ -177,6 +185,8 @@ class OfficerDayView:
         detail = {
             "far_from_home": km_text(v.fix_distance_m),
             "poor_fix": f"±{v.fix_accuracy_m:.0f} m" if v.fix_accuracy_m is not None else "",
+            "clock_off": t("sup_trusted_at", at=hhmm(v.trusted_at)) if v.trusted_at else "",
+            "evidence": t(f"evidence_{v.evidence}"),
         }.get(flag, "")
         text = t(f"sup_flag_{flag}") + (f" ({detail})" if detail else "")
         return ft.Container(
