@@ -26,6 +26,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Không kết nối được máy chủ. Lần đăng nhập đầu tiên cần có mạng.",
         "Cannot reach the server. The first sign-in needs a connection.",
     ),
+    "login_unlock": (
+        "Dữ liệu trên máy được mã hóa: nhập mật khẩu để mở (dùng được cả khi mất mạng).",
+        "The data on this phone is encrypted: enter your password to open it (works offline too).",
+    ),
+    "err_other_officer": (
+        "Máy còn công việc chưa gửi của cán bộ khác: cán bộ đó cần đăng nhập và đồng bộ trước.",
+        "This phone holds another officer's unsent work: that officer must sign in and sync first.",
+    ),
+    "err_old_password": (
+        "Mật khẩu đã đổi nhưng máy còn công việc chưa gửi: hãy nhập mật khẩu cũ để mở và gửi.",
+        "Your password changed but unsent work remains: enter the old password to open and send it.",
+    ),
     "err_server": ("Máy chủ đang lỗi, vui lòng thử lại sau.", "Server error, try again later."),
     "logging_in": ("Đang đăng nhập…", "Signing in…"),
     "logout": ("Đăng xuất", "Sign out"),

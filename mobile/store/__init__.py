@@ -12,11 +12,12 @@ Public API (all functions take the `sqlite_utils.Database` from `open_store` fir
     outbox.items(db, state) / outbox.counts(db)             outbox.py
     get_sync_state(db)                                      sync_state.py
     pending_counts(db) / wipe_personal_data(db)             wipe.py
+    crypto.create_keys / unlock / lock / is_locked (encryption at rest)  crypto.py
     data_generation(db) -> int (changes with any shown data) db.py
     ensure_device_key / get_device_key / seal_event (evidence chain)  device_key.py
 """
 
-from . import blobs, cache, device_key, drafts, outbox, overrides, session, sync_state
+from . import blobs, cache, crypto, device_key, drafts, outbox, overrides, session, sync_state
 from .actions import AUTO, MissingBlobError, normalise_event, record_action
 from .blobs import read_blob, save_blob
 from .cache import (

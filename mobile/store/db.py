@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .crypto import install_functions
+
 DB_FILENAME = "doorstep.db"
 MEMORY = ":memory:"
 
@@ -210,12 +212,25 @@ _DEVICE_KEY = _sql(
         registered_at TEXT)""",
 )
 
+# Issue 9: the data key, wrapped by the officer's password (see crypto.py).
+_STORE_KEYS = _sql(
+    """CREATE TABLE store_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        username TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        n INTEGER NOT NULL,
+        r INTEGER NOT NULL,
+        p INTEGER NOT NULL,
+        wrapped BLOB NOT NULL)""",
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
     ("0002_breadcrumbs", _BREADCRUMBS),
     ("0003_search_hamlet_procedure", _search_names),
     ("0004_data_generation", _GENERATION),
     ("0005_device_key", _DEVICE_KEY),
+    ("0006_store_keys", _STORE_KEYS),
 ]
 
 
@@ -291,8 +306,18 @@ def open_store(path_or_dir: str | Path) -> sqlite_utils.Database:
         # not only an app crash; the cost is one more fsync per action.
         db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
+    # deleted rows are zeroed, so a logout or a wipe leaves no old page to recover
+    db.execute("PRAGMA secure_delete=ON")
+    # enc()/dec() first: migrations read and write through them
+    install_functions(db, f"memory:{id(conn)}" if str(path_or_dir) == MEMORY else str(path.resolve()))
     migrate(db)
+    install_functions(db, store_key_ident(db))  # now the key table exists: note whether it is encrypted
     return db
+
+
+def store_key_ident(db: sqlite_utils.Database) -> str:
+    """The name this store goes by in the in-memory keyring."""
+    return str(db.doorstep_ident)  # type: ignore[attr-defined]
 
 
 def store_dir(db: sqlite_utils.Database) -> Path | None:

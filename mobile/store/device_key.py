@@ -19,6 +19,7 @@ import sqlite_utils
 
 from api_client.domain import evidence as ev
 
+from .crypto import open_bytes
 from .db import now_iso, transaction
 
 
@@ -88,7 +89,7 @@ def ensure_device_key(db: sqlite_utils.Database, officer_id: int) -> DeviceKey:
     with transaction(db):
         db.execute("DELETE FROM device_key")
         db.execute("INSERT INTO device_key (id, device_id, officer_id, private_key, public_key, seq,"
-                   " last_digest, created_at) VALUES (1, ?, ?, ?, ?, 0, ?, ?)",
+                   " last_digest, created_at) VALUES (1, ?, ?, enc(?), ?, 0, ?, ?)",
                    [uuid.uuid4().hex, officer_id, ev.private_bytes(key), ev.public_b64(key), ev.GENESIS,
                     now_iso()])
     made = get_device_key(db)
@@ -111,7 +112,8 @@ def seal_event(db: sqlite_utils.Database, body: dict[str, Any], device_time: dat
     if row is None:
         return body  # no login on this store yet (tests, or a store from before issue 9)
     seq = int(row["seq"]) + 1
-    block = ev.seal(body, ev.load_private(bytes(row["private_key"])), row["device_id"], seq,
+    private = ev.load_private(open_bytes(db, bytes(row["private_key"])))  # sealed at rest like citizens' data
+    block = ev.seal(body, private, row["device_id"], seq,
                     row["last_digest"], device_time,
                     boot_monotonic_ms() if monotonic_ms is None else monotonic_ms, boot_id())
     db.execute("UPDATE device_key SET seq = ?, last_digest = ? WHERE id = 1", [seq, block["digest"]])

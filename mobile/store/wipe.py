@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from .blobs import delete_blob_files
+from .crypto import destroy_keys
 from .db import transaction
 from .outbox import counts
 from .sync_state import reset_cursor
@@ -39,6 +40,7 @@ def wipe_personal_data(db: sqlite_utils.Database) -> dict[str, int]:
             deleted[table] = db.execute(f"DELETE FROM {table}").rowcount
         reset_cursor(db)
         db.execute("UPDATE duty SET on_duty = 0, changed_at = NULL WHERE id = 1")  # logged out: off duty
+        destroy_keys(db)  # anything sealed that survived (a crash mid-wipe) can never be read again
     # Files after the commit: a crash in between leaves orphan files, never rows without bytes.
     deleted["blob_files"] = delete_blob_files(db)
     db.execute("VACUUM")  # freed pages would otherwise still hold citizens' data on disk

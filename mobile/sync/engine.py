@@ -30,7 +30,7 @@ from api_client import (
 )
 from api_client.models import EventResult, EventStatus, PullResponse
 from mobile import tracking
-from mobile.store import blobs, cache, outbox, overrides, sync_state
+from mobile.store import blobs, cache, crypto, outbox, overrides, sync_state
 from mobile.store.db import transaction
 from mobile.store.device_key import clock_reading, get_device_key, mark_registered
 from mobile.store.outbox import OutboxItem
@@ -119,6 +119,9 @@ class SyncEngine:
             report.skipped = True
             return report
         try:
+            if crypto.is_locked(self.db):  # restarted, password not typed yet: nothing can be read
+                report.auth_required = True
+                return report
             try:
                 client, owned = self._client()
             except NotLoggedIn:
