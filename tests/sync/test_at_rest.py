@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
 from phone_events import photo_ref, pickup
+from PIL import Image
 from sqlalchemy import select
 
 from api_client.domain.text import fold
@@ -65,7 +65,8 @@ def found(folder: Path, world: builders.World) -> dict[str, list[str]]:
     return hits
 
 
-async def full_pickup(server: Any, folder: Path, *, encrypted: bool = True) -> tuple[Any, Any, builders.World]:
+async def full_pickup(server: Any, folder: Path, *,
+                      encrypted: bool = True) -> tuple[Any, Any, builders.World]:
     """Log in, first sync, a pickup with a photo and a form value, a draft of another visit, sync."""
     world = builders.world(server.engine)
     db = store.open_store(folder)
