@@ -41,6 +41,7 @@ from .models import (
     TokenPublic,
     UnitPublic,
     VisitPublic,
+    WipeOrderPublic,
 )
 from .models.custody import HandoverPublic, TrackingLog
 from .models.notices import ApologyPublic, NoticePublic, NotificationPublic
@@ -315,9 +316,21 @@ class Client:
             results.extend(PushResponse.model_validate(response.json()).results)
         return PushResponse(results=results)
 
-    def pull(self, cursor: str | None = "", limit: int | None = None) -> PullResponse:
-        """`GET /sync/pull`: changes since `cursor` ("" = full first sync)."""
-        return self._get("/sync/pull", PullResponse, cursor=cursor or "", limit=limit)
+    def pull(self, cursor: str | None = "", limit: int | None = None,
+             device: str | None = None) -> PullResponse:
+        """`GET /sync/pull`: changes since `cursor` ("" = full first sync); `device` may receive a wipe."""
+        return self._get("/sync/pull", PullResponse, cursor=cursor or "", limit=limit, device=device)
+
+    def order_wipe(self, officer_id: int, *, force: bool = False,
+                   device_id: str | None = None) -> WipeOrderPublic:
+        """`POST /officers/{id}/wipe` (supervisor): wipe the officer's phone at its next sync."""
+        return self._send("POST", f"/officers/{officer_id}/wipe", WipeOrderPublic,
+                          {"force": force, "device_id": device_id})
+
+    def wipe_applied(self, order_id: int, device_id: str) -> WipeOrderPublic:
+        """`POST /wipe-orders/{id}/applied`: this phone is about to wipe itself."""
+        return self._send("POST", f"/wipe-orders/{order_id}/applied", WipeOrderPublic,
+                          {"device_id": device_id})
 
     def blob_status(self, sha256: str) -> BlobStatus:
         """`GET /blobs/{sha}/status` (received = 0 when unknown)."""

@@ -30,6 +30,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Dữ liệu trên máy được mã hóa: nhập mật khẩu để mở (dùng được cả khi mất mạng).",
         "The data on this phone is encrypted: enter your password to open it (works offline too).",
     ),
+    "remote_wiped": (
+        "Giám sát đã yêu cầu xóa dữ liệu trên máy này: dữ liệu đã được gửi rồi xóa.",
+        "A supervisor ordered this phone wiped: its data was sent, then erased.",
+    ),
     "err_other_officer": (
         "Máy còn công việc chưa gửi của cán bộ khác: cán bộ đó cần đăng nhập và đồng bộ trước.",
         "This phone holds another officer's unsent work: that officer must sign in and sync first.",

@@ -31,7 +31,14 @@ from .events import (
     SupplementRequested,
     VisitFailed,
 )
-from .evidence import DeviceKeyCreate, DeviceKeyPublic, EvidenceCheck
+from .evidence import (
+    DeviceKeyCreate,
+    DeviceKeyPublic,
+    EvidenceCheck,
+    WipeApplied,
+    WipeOrderCreate,
+    WipeOrderPublic,
+)
 from .notices import (
     ApologyCreate,
     ApologyPublic,

@@ -40,3 +40,33 @@ class EvidenceCheck(PublicModel):
     device_id: str | None = None
     seq: int | None = None
     received_at: str | None = None
+
+
+class WipeOrderCreate(RequestModel):
+    """A supervisor orders an officer's phone wiped at its next sync (a lost or stolen phone).
+
+    Without `force` the phone first sends everything it still can, and waits while any queued
+    action or photo is unsent; with `force` the supervisor accepts that unsent work is lost.
+    """
+
+    device_id: DeviceId | None = None  # None: whichever of the officer's phones syncs first
+    force: bool = False
+
+
+class WipeOrderPublic(PublicModel):
+    """A remote wipe order and whether a phone has applied it."""
+
+    id: int
+    officer_id: int
+    device_id: str | None = None
+    force: bool = False
+    ordered_by: int
+    ordered_at: str
+    applied_at: str | None = None
+    applied_device: str | None = None
+
+
+class WipeApplied(RequestModel):
+    """The phone reports the wipe done (sent just before it destroys its keys)."""
+
+    device_id: DeviceId

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field
 from .base import PublicModel, RequestModel
 from .catalogue import CataloguePublic
 from .dossiers import DossierPublic
+from .evidence import WipeOrderPublic
 from .people import CitizenPublic
 from .visits import VisitPublic
 
@@ -89,6 +90,7 @@ class PullResponse(PublicModel):
     citizens: list[CitizenPublic] = []
     catalogues: list[CataloguePublic] = []
     tombstones: list[Tombstone] = []
+    wipe: WipeOrderPublic | None = None  # a supervisor ordered this phone wiped (issue 9)
 
 
 class BlobStatus(PublicModel):

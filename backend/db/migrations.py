@@ -143,6 +143,12 @@ def _honesty(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _wipe_orders(conn: Connection) -> None:
+    from .schema import wipe_orders
+
+    metadata.create_all(conn, tables=[wipe_orders])
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -152,6 +158,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "dossier search: folded search_text (backfilled), trigram index on PostgreSQL", _dossier_search),
     (6, "issue 9: device keys and per-event evidence seals", _evidence),
     (7, "issue 9: device clock samples, honesty flags of events", _honesty),
+    (8, "issue 9: remote wipe orders", _wipe_orders),
 ]
 
 

@@ -393,3 +393,15 @@ ISSUE9_HONESTY_INDEXES = (
     Index("ix_event_evidence_officer", event_evidence.c.officer_id, event_evidence.c.received_at),
     Index("ix_device_clock_device", device_clock_samples.c.device_id, device_clock_samples.c.id),
 )
+
+wipe_orders = Table(
+    "wipe_orders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("device_id", String(32)),  # NULL: the officer's phone that syncs first
+    Column("force", Boolean, nullable=False, default=False),
+    Column("ordered_by", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("ordered_at", String(40), nullable=False),
+    Column("applied_at", String(40)),
+    Column("applied_device", String(32)),
+)

@@ -11,6 +11,7 @@ from api_client.models import PullResponse, PushRequest, PushResponse
 from ..deps import CurrentOfficer, EngineDep, SettingsDep
 from ..services.events import push_events
 from ..services.pull import pull as do_pull
+from ..services.wipes import pending_wipe
 
 router = APIRouter(tags=["sync"])
 
@@ -25,6 +26,11 @@ def push(body: PushRequest, engine: EngineDep, settings: SettingsDep,
 @router.get("/sync/pull")
 def pull(engine: EngineDep, officer: CurrentOfficer,
          cursor: Annotated[str | None, Query(max_length=40)] = None,
-         limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> PullResponse:
-    """The officer's visits (with dossiers, citizens), catalogues and tombstones since the cursor."""
-    return do_pull(engine, officer, cursor, limit)
+         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+         device: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None) -> PullResponse:
+    """The officer's visits (with dossiers, citizens), catalogues and tombstones since the cursor.
+
+    `device` (the phone's evidence key id) lets a wipe ordered for that phone reach it.
+    """
+    page = do_pull(engine, officer, cursor, limit)
+    return page.model_copy(update={"wipe": pending_wipe(engine, officer, device)})

@@ -146,3 +146,73 @@ async def test_logout_destroys_the_keys_with_the_data(server: Any, tmp_path: Pat
     # the next officer gets a fresh key
     await auth.login("can_bo_b", builders.PASSWORD)
     assert store.crypto.keys_owner(db) == "can_bo_b" and not store.crypto.is_locked(db)
+
+
+def supervisor_api(server: Any, username: str = "giam_sat_x") -> Any:
+    from api_client import Client
+
+    api = Client(server.url)
+    api.login(username, builders.PASSWORD)
+    return api
+
+
+async def test_remote_wipe_sends_what_is_unsent_then_destroys_data_and_keys(server: Any,
+                                                                             tmp_path: Path) -> None:
+    from phone_events import failed
+
+    folder = tmp_path / "phone"
+    db, auth, world = await full_pickup(server, folder)
+    boss = supervisor_api(server)
+    order = boss.order_wipe(world.officer_a)
+    # the phone recorded an action before it was lost; its next sync sends it, then wipes
+    event_id = store.record_action(db, failed(world.visits["pickup_a2"]))
+    report = SyncEngine(db, session_client_factory(db)).run_once()
+    assert report.wiped and report.applied == 1, report
+    assert boss.get_visit(world.visits["pickup_a2"]).status.value == "failed"  # the work was not lost
+    assert auth.session() is None and not store.crypto.has_keys(db)
+    assert list((folder / "blobs").iterdir()) == [] and store.outbox.get_item(db, event_id) is None
+    assert found(folder, world) == {}
+    applied = supervisor_api(server).order_wipe(world.officer_a)  # a new order is a new order...
+    assert applied.id != order.id and applied.applied_at is None
+    with server.engine.connect() as conn:
+        from backend.db.schema import wipe_orders
+
+        first = conn.execute(select(wipe_orders).where(wipe_orders.c.id == order.id)).mappings().one()
+    assert first["applied_at"] and first["applied_device"]
+
+
+async def test_a_wipe_waits_for_queued_work_unless_forced(server: Any, tmp_path: Path) -> None:
+    from phone_events import failed
+
+    db, auth, world = await full_pickup(server, tmp_path / "phone")
+    boss = supervisor_api(server)
+    store.record_action(db, failed(world.visits["pickup_a2"]))
+    from api_client import Client, RetryPolicy
+
+    session = store.load_session(db)
+    assert session is not None
+    offline = SyncEngine(db, Client(dead_url(), session.token, timeout=2, retry=RetryPolicy.none()))
+    assert offline.run_once().offline  # the action now waits out its backoff
+    boss.order_wipe(world.officer_a)
+    waiting = SyncEngine(db, session_client_factory(db)).run_once()
+    assert waiting.wipe_waiting and not waiting.wiped and auth.session() is not None
+    assert waiting.applied == 0  # not due yet: the wipe does not jump the queue
+    boss.order_wipe(world.officer_a, force=True)  # the supervisor accepts the loss
+    forced = SyncEngine(db, session_client_factory(db)).run_once()
+    assert forced.wiped and forced.applied == 0, forced
+    assert boss.get_visit(world.visits["pickup_a2"]).status.value == "planned"  # lost, as accepted
+    assert auth.session() is None and not store.crypto.has_keys(db)
+    with server.engine.connect() as conn:
+        from backend.db.schema import wipe_orders
+
+        assert all(conn.execute(select(wipe_orders.c.applied_at)).scalars())  # both orders satisfied
+
+
+async def test_only_the_officers_supervisor_may_order_a_wipe(server: Any, tmp_path: Path) -> None:
+    from api_client.errors import NotFoundError, PermissionDeniedError
+
+    _, _, world = await full_pickup(server, tmp_path / "phone")
+    with pytest.raises(NotFoundError):
+        supervisor_api(server, "giam_sat_y").order_wipe(world.officer_a)
+    with pytest.raises(PermissionDeniedError):
+        supervisor_api(server, "can_bo_b").order_wipe(world.officer_a)
