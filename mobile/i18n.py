@@ -418,6 +418,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sup_flag_mock_location": ("Vị trí giả lập", "Mock location"),
     "sup_flag_evidence": ("Bằng chứng", "Evidence"),
     "sup_trusted_at": ("giờ thực {at}", "real time {at}"),
+    "sup_wipe": ("Xóa dữ liệu trên máy (mất máy)", "Wipe the phone (lost phone)"),
+    "sup_wipe_text": (
+        "Lần đồng bộ tới, máy của cán bộ sẽ gửi nốt công việc chưa gửi"
+        " rồi xóa toàn bộ dữ liệu và khóa mã hóa.",
+        "At its next sync the officer's phone sends its unsent work, then erases all data and its keys.",
+    ),
+    "sup_wipe_force": ("Xóa ngay cả khi còn việc chưa gửi được", "Wipe even if some work cannot be sent"),
+    "sup_wipe_confirm": ("Ra lệnh xóa", "Order the wipe"),
+    "sup_wipe_ordered": ("Đã ra lệnh xóa: áp dụng ở lần đồng bộ tới của máy.",
+                         "Wipe ordered: applied at the phone's next sync."),
     "sup_export_geojson": ("Xuất đường đi GeoJSON", "Export track GeoJSON"),
     "sup_export_gpx": ("Xuất đường đi GPX", "Export track GPX"),
     "sup_export_ready": ("Đã tạo tệp {fmt}.", "{fmt} file ready."),

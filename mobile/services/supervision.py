@@ -24,6 +24,7 @@ from api_client.models import (
     Role,
     SuggestedAssignee,
     UnitPublic,
+    WipeOrderPublic,
 )
 from mobile import store
 
@@ -209,6 +210,10 @@ class SupervisionService(OnlineService):
         data = await self._call(lambda api: api.export(f"officers/{officer_id}/track.{fmt}", date=day))
         label = f"track_{officer_id}_{day or 'today'}"
         return self.documents.save_document(f"export:track:{officer_id}:{fmt}", officer_id, data, label, fmt)
+
+    async def order_wipe(self, officer_id: int, force: bool = False) -> WipeOrderPublic:
+        """Order the officer's phone wiped at its next sync (a lost phone); `force` accepts unsent loss."""
+        return await self._call(lambda api: api.order_wipe(officer_id, force=force))
 
     # -- at risk and assignment ---------------------------------------------------------
     async def at_risk(self, kind: str, page: int = 1, page_size: int = AT_RISK_PAGE) -> Page[AtRiskDossier]:

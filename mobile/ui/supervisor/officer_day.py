@@ -10,6 +10,7 @@ from mobile.services.supervision import TRACK_FORMATS, SupervisionError, Supervi
 from mobile.ui.context import ViewContext
 from mobile.ui.route import STATUS_COLORS
 from mobile.ui.supervisor.common import (
+    confirm_dialog,
     download_control,
     duration_text,
     export_buttons,
@@ -58,12 +59,34 @@ class OfficerDayView:
                 # in a Row, not stretched across a wide window
                 ft.Row([back_button(t, lambda e: self.ctx.nav.go("sup_board"))]),
                 title(t("sup_day_title", name=name)),
-                ft.Row(exports, wrap=True, spacing=8),
+                ft.Row([*exports, ft.OutlinedButton(content=t("sup_wipe"), icon=ft.Icons.PHONELINK_ERASE,
+                                                    on_click=self._ask_wipe, key="wipe-phone")],
+                       wrap=True, spacing=8),
                 self.message,
                 self.downloads,
                 self.body,
             ]
         )
+
+    def _ask_wipe(self, e: ft.Event) -> None:
+        """Confirm first: the phone's data is erased at its next sync (after it sends what it can)."""
+        t = self.ctx.t
+        force = ft.Checkbox(label=t("sup_wipe_force"), value=False, key="wipe-force")
+
+        async def confirm(ev: ft.Event) -> None:
+            self.ctx.page.pop_dialog()
+            try:
+                await self.svc.order_wipe(self.officer_id, force=bool(force.value))
+            except (SupervisionOffline, SupervisionError) as exc:
+                self.message.value, self.message.color = failure_text(t, exc), DANGER
+            else:
+                self.message.value, self.message.color = t("sup_wipe_ordered"), None
+            self.message.visible = True
+            safe_update(self.ctx.page)
+
+        self.ctx.page.show_dialog(confirm_dialog(
+            self.ctx.page, t("sup_wipe"), [ft.Text(t("sup_wipe_text")), force], t("cancel"), "wipe-cancel",
+            420, ok_label=t("sup_wipe_confirm"), on_ok=confirm, ok_key="wipe-confirm"))
 
     async def _load(self) -> None:
         t = self.ctx.t

@@ -67,3 +67,22 @@ async def test_officer_day_shows_mock_location_and_unsigned_evidence(tmp_path, s
     assert "Bằng chứng (Không có chữ ký số (ứng dụng cũ))" in texts
     assert by_key(h, f"flag-{planned[1].id}-evidence") is not None
     assert by_key(h, f"flag-{planned[0].id}-evidence") is None  # its seal is verified
+
+
+async def test_supervisor_orders_a_remote_wipe_from_the_officers_day(tmp_path, seeded_server):
+    from sqlalchemy import select
+
+    from backend.db.schema import officers, wipe_orders
+
+    with seeded_server.engine.connect() as conn:
+        oid = conn.execute(select(officers.c.id).where(officers.c.username == "canbo.anphu")).scalar_one()
+    h = await start_supervisor(seeded_server.url, tmp_path / "sup")
+    await click_key(h, f"day-{oid}")
+    await click_key(h, "wipe-phone")
+    await click_key(h, "wipe-confirm")
+    ordered = "Đã ra lệnh xóa: áp dụng ở lần đồng bộ tới của máy."
+    await wait_until(h, lambda: ordered in h.texts(), what="ordered")
+    with seeded_server.engine.connect() as conn:
+        rows = conn.execute(select(wipe_orders.c.officer_id, wipe_orders.c.force,
+                                   wipe_orders.c.applied_at)).all()
+    assert rows == [(oid, False, None)]
