@@ -135,6 +135,21 @@ def material_of_event(event: Mapping[str, Any]) -> dict[str, Any]:
                     int(block.get("monotonic_ms") or 0), block.get("boot"))
 
 
+HANDOVER = "handover.created"  # a handover recorded online: sealed into the same chain
+HANDOVER_FIELDS = ("direction", "dossier_ids", "counterpart_id", "note")
+
+
+def handover_event(body: Mapping[str, Any], device_time: Any = None) -> dict[str, Any]:
+    """A handover request (`HandoverCreate` as JSON) as the event its seal covers.
+
+    Its id is the request's `seal_id`, its time the seal's device time.
+    """
+    block = body.get("evidence") or {}
+    return {"id": str(body.get("seal_id")), "type": HANDOVER, "visit_id": None,
+            "occurred_at": device_time if device_time is not None else block.get("device_time"),
+            "payload": {k: body.get(k) for k in HANDOVER_FIELDS}, "evidence": body.get("evidence")}
+
+
 def chain_digest(device_id: str, seq: int, prev: str, mat: Mapping[str, Any]) -> str:
     """The chain link: SHA-256 over version, device, counter, previous digest and material."""
     return sha256_hex(canonical_bytes({"v": VERSION, "device_id": device_id, "seq": int(seq),

@@ -11,7 +11,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from .base import DeviceTime, RequestModel, Sha256
+from .base import DeviceTime, RequestModel
+from .evidence import EvidenceBlock
 from .visits import (
     ChecklistEntry,
     CitizenConfirmation,
@@ -24,22 +25,6 @@ from .visits import (
 )
 
 DateStr = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-
-
-class EvidenceBlock(RequestModel):
-    """The device's signed hash-chain link over the event's evidence (see domain.evidence)."""
-
-    v: Literal[1] = 1
-    device_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-    seq: Annotated[int, Field(ge=1)]
-    prev: Sha256
-    # the phone's own clock and monotonic counter when it sealed the event: kept even when wrong
-    device_time: str
-    monotonic_ms: Annotated[int, Field(ge=0)]
-    # the OS boot id: monotonic times are comparable only within one boot
-    boot: Annotated[str | None, Field(max_length=64)] = None
-    digest: Sha256
-    sig: Annotated[str, Field(max_length=200)]
 
 
 class _Event(RequestModel):

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import PublicModel, RequestModel
+from .base import PublicModel, RequestModel, Sha256
 
 DeviceId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+
+
+class EvidenceBlock(RequestModel):
+    """The device's signed hash-chain link over the event's evidence (see domain.evidence)."""
+
+    v: Literal[1] = 1
+    device_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    seq: Annotated[int, Field(ge=1)]
+    prev: Sha256
+    # the phone's own clock and monotonic counter when it sealed the event: kept even when wrong
+    device_time: str
+    monotonic_ms: Annotated[int, Field(ge=0)]
+    # the OS boot id: monotonic times are comparable only within one boot
+    boot: Annotated[str | None, Field(max_length=64)] = None
+    digest: Sha256
+    sig: Annotated[str, Field(max_length=200)]
 
 
 class DeviceKeyCreate(RequestModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ from api_client.models import (
     DeviceKeyPublic,
     EvidenceCheck,
     FailedPayload,
+    HandoverCreate,
     OfficerPublic,
     PickupPayload,
     SupplementPayload,
@@ -132,6 +134,15 @@ def record_arrival(engine: Engine, officer: OfficerPublic, raw: Mapping[str, Any
             conn.execute(insert(event_evidence).values(**values, flags=flags, status=ev.status_of(flags)))
     except IntegrityError:
         return  # the same event stored concurrently by a retry: its row stands
+
+
+def record_handover(engine: Engine, officer: OfficerPublic, body: HandoverCreate) -> None:
+    """Keep a phone's seal over a handover it recorded (desk handovers carry none: nothing to keep)."""
+    if body.evidence is None or body.seal_id is None:
+        return
+    raw = ev.handover_event(body.model_dump(mode="json"))
+    record_arrival(engine, officer, raw,
+                   SimpleNamespace(id=body.seal_id, type=ev.HANDOVER, visit_id=None, evidence=body.evidence))
 
 
 def _relink_successor(conn: Connection, device_id: str, seq: int, digest: str) -> None:

@@ -102,19 +102,31 @@ def mark_registered(db: sqlite_utils.Database, device_id: str) -> None:
     db.execute("UPDATE device_key SET registered_at = ? WHERE device_id = ?", [now_iso(), device_id])
 
 
+def next_seal(db: sqlite_utils.Database, event: dict[str, Any], device_time: datetime,
+              monotonic_ms: int | None = None) -> dict[str, Any] | None:
+    """The evidence block the next link of the chain would be (nothing stored); None without a key."""
+    row = _row(db)
+    if row is None:
+        return None  # no login on this store yet (tests, or a store from before issue 9)
+    private = ev.load_private(open_bytes(db, bytes(row["private_key"])))  # sealed at rest like citizens' data
+    return ev.seal(event, private, row["device_id"], int(row["seq"]) + 1, row["last_digest"], device_time,
+                   boot_monotonic_ms() if monotonic_ms is None else monotonic_ms, boot_id())
+
+
+def advance_chain(db: sqlite_utils.Database, block: dict[str, Any]) -> bool:
+    """Make `block` the chain's head, if it is still the next link (False: another link got there first)."""
+    return db.execute("UPDATE device_key SET seq = ?, last_digest = ? WHERE id = 1 AND seq = ?",
+                      [block["seq"], block["digest"], block["seq"] - 1]).rowcount == 1
+
+
 def seal_event(db: sqlite_utils.Database, body: dict[str, Any], device_time: datetime,
                monotonic_ms: int | None = None) -> dict[str, Any]:
     """The event with its `evidence` block, advancing the chain; unchanged when there is no key.
 
     Call inside the transaction that enqueues the event (actions.record_action).
     """
-    row = _row(db)
-    if row is None:
-        return body  # no login on this store yet (tests, or a store from before issue 9)
-    seq = int(row["seq"]) + 1
-    private = ev.load_private(open_bytes(db, bytes(row["private_key"])))  # sealed at rest like citizens' data
-    block = ev.seal(body, private, row["device_id"], seq,
-                    row["last_digest"], device_time,
-                    boot_monotonic_ms() if monotonic_ms is None else monotonic_ms, boot_id())
-    db.execute("UPDATE device_key SET seq = ?, last_digest = ? WHERE id = 1", [seq, block["digest"]])
+    block = next_seal(db, body, device_time, monotonic_ms)
+    if block is None:
+        return body
+    advance_chain(db, block)
     return {**body, "evidence": block}

@@ -234,3 +234,27 @@ def test_device_keys_cannot_be_replaced(phone: Phone) -> None:
 def test_verify_of_unknown_dossier_is_a_clear_error(phone: Phone, capsys: pytest.CaptureFixture[str]) -> None:
     assert verify(phone.server, "--dossier", "NO-SUCH-CODE") == 2
     assert "Không tìm thấy hồ sơ" in capsys.readouterr().err
+
+
+async def test_a_handover_is_sealed_into_the_same_chain(phone: Phone, tmp_path: Path) -> None:
+    from mobile.services.handovers import HandoverService
+    from mobile.services.receipts import ReceiptStore
+
+    w = phone.world
+    queued = store.record_action(phone.db, en_route(w.visits["delivery_a"]))  # link 1, not sent yet
+    dead = HandoverService(phone.db, "http://127.0.0.1:9", ReceiptStore(tmp_path / "r"), lambda v: [])
+    with pytest.raises(Exception):  # noqa: B017 - offline: the service says it needs the network
+        await dead.create("desk_to_officer", [w.dossiers["delivery_a"]], w.supervisor_x)
+    assert store.get_device_key(phone.db).seq == 1  # type: ignore[union-attr]  # no hole for a failed send
+    svc = HandoverService(phone.db, phone.server.url, ReceiptStore(tmp_path / "r"), lambda v: [])
+    handover = await svc.create("desk_to_officer", [w.dossiers["delivery_a"]], w.supervisor_x, "Kết quả")
+    assert store.get_device_key(phone.db).seq == 2  # type: ignore[union-attr]
+    with phone.server.engine.connect() as conn:
+        query = select(event_evidence).where(event_evidence.c.type == ev.HANDOVER)
+        row = conn.execute(query).mappings().one()
+    assert row["seq"] == 2 and row["flags"] == ["gap"]  # link 1 is still on the phone
+    assert phone.engine.run_once().applied == 1
+    assert stored(phone.server, row["event_id"])["flags"] == []  # the late link 1 closed the gap
+    assert stored(phone.server, queued)["status"] == "verified"
+    assert handover.dossier_ids == [w.dossiers["delivery_a"]]
+    assert verify(phone.server, "--device", store.get_device_key(phone.db).device_id) == 0  # type: ignore[union-attr]
