@@ -34,6 +34,7 @@ from .models import (
     BlobStatus,
     CataloguePublic,
     CitizenPublic,
+    DeviceKeyPublic,
     DevicePublic,
     DossierPublic,
     LockoutPublic,
@@ -44,6 +45,7 @@ from .models import (
     TokenPublic,
     UnitPublic,
     VisitPublic,
+    WipeOrderPublic,
 )
 from .models.custody import HandoverPublic, TrackingLog
 from .models.notices import ApologyPublic, NoticePublic, NotificationPublic
@@ -420,22 +422,46 @@ class Client:
         return self._list("/audit", AuditEntry, officer_id=officer_id, event=event, page=page,
                           page_size=page_size)
 
+    def register_device_key(self, device_id: str, public_key: str) -> DeviceKeyPublic:
+        """`POST /device-keys`: register this phone's evidence key (idempotent)."""
+        return self._send("POST", "/device-keys", DeviceKeyPublic,
+                          {"device_id": device_id, "public_key": public_key})
+
     # -- sync ---------------------------------------------------------------------------
 
-    def push(self, events: Iterable[BaseModel | Mapping[str, Any]]) -> PushResponse:
-        """`POST /sync/push`: one EventResult per event, in order (split into batches of 200)."""
+    def push(self, events: Iterable[BaseModel | Mapping[str, Any]],
+             device: Mapping[str, Any] | None = None) -> PushResponse:
+        """`POST /sync/push`: one EventResult per event, in order (split into batches of 200).
+
+        `device` is the phone's clock reading (a `DeviceClock`), sent with every batch.
+        """
         raw = [_dump(e) for e in events]
         if not raw:
             return PushResponse(results=[])
         results = []
         for start in range(0, len(raw), MAX_BATCH):
-            response = self.request("POST", "/sync/push", json_body={"events": raw[start:start + MAX_BATCH]})
+            body: dict[str, Any] = {"events": raw[start:start + MAX_BATCH]}
+            if device is not None:
+                body["device"] = dict(device)
+            response = self.request("POST", "/sync/push", json_body=body)
             results.extend(PushResponse.model_validate(response.json()).results)
         return PushResponse(results=results)
 
-    def pull(self, cursor: str | None = "", limit: int | None = None) -> PullResponse:
-        """`GET /sync/pull`: changes since `cursor` ("" = full first sync)."""
-        return self._get("/sync/pull", PullResponse, cursor=cursor or "", limit=limit)
+    def pull(self, cursor: str | None = "", limit: int | None = None,
+             device: str | None = None) -> PullResponse:
+        """`GET /sync/pull`: changes since `cursor` ("" = full first sync); `device` may receive a wipe."""
+        return self._get("/sync/pull", PullResponse, cursor=cursor or "", limit=limit, device=device)
+
+    def order_wipe(self, officer_id: int, *, force: bool = False,
+                   device_id: str | None = None) -> WipeOrderPublic:
+        """`POST /officers/{id}/wipe` (supervisor): wipe the officer's phone at its next sync."""
+        return self._send("POST", f"/officers/{officer_id}/wipe", WipeOrderPublic,
+                          {"force": force, "device_id": device_id})
+
+    def wipe_applied(self, order_id: int, device_id: str) -> WipeOrderPublic:
+        """`POST /wipe-orders/{id}/applied`: this phone is about to wipe itself."""
+        return self._send("POST", f"/wipe-orders/{order_id}/applied", WipeOrderPublic,
+                          {"device_id": device_id})
 
     def blob_status(self, sha256: str) -> BlobStatus:
         """`GET /blobs/{sha}/status` (received = 0 when unknown)."""

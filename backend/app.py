@@ -24,6 +24,7 @@ from .routers import (
     blobs,
     catalogue,
     citizens,
+    device_keys,
     dossiers,
     exports,
     handovers,
@@ -56,7 +57,7 @@ def api_router() -> APIRouter:
     for module in (health, auth, officers, units, catalogue, supervision, visits, dossiers, citizens, sync,
                    blobs, indicators, exports, tracks,
                    handovers, notices, notifications, returns,  # issue 4
-                   accounts):  # issue 9
+                   accounts, device_keys):  # issue 9
         api.include_router(module.router)
     return api
 

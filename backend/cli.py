@@ -147,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--webhook-url", default=os.environ.get("DOORSTEP_NOTICE_WEBHOOK_URL"),
                       help="gateway URL (default $DOORSTEP_NOTICE_WEBHOOK_URL; unset: they wait at the desk)")
     send.add_argument("--limit", type=int, default=200, help="at most this many notices (default 200)")
+
+    verify = sub.add_parser("verify", parents=[db],
+                            help="re-check the evidence seals of a dossier or a device (issue 9)")
+    which = verify.add_mutually_exclusive_group(required=True)
+    which.add_argument("--dossier", metavar="CODE", help="dossier code, e.g. 000.00.21.H01-230925-0001")
+    which.add_argument("--device", metavar="ID", help="device id (32 hex digits)")
     return parser
 
 
@@ -353,6 +359,31 @@ def cmd_notices(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """`doorstep verify`: recompute every seal, chain link and visit record offline; 1 on any problem."""
+    from .services.evidence import device_checks, dossier_checks, dossier_id_by_code
+
+    engine = _prepared_engine(_settings(args, web_ui=False))
+    with engine.connect() as conn:
+        if args.dossier:
+            dossier_id = dossier_id_by_code(conn, args.dossier.strip())
+            if dossier_id is None:
+                raise CliError(f"Không tìm thấy hồ sơ {args.dossier} (dossier not found)")
+            checks = dossier_checks(conn, dossier_id)
+        else:
+            checks = device_checks(conn, args.device.strip().lower())
+    for c in checks:
+        where = f"{c.device_id}#{c.seq}" if c.device_id else "-"
+        mark = "OK " if not c.flags else "LỖI"
+        print(f"{mark} {c.event_id} {c.type} lượt {c.visit_id} thiết bị {where}: {c.status} — {c.reason}")
+    bad = [c for c in checks if c.flags]
+    if not checks:
+        print("Không có sự kiện nào để kiểm tra.")
+    print(f"Đã kiểm tra {len(checks)} sự kiện: {len(checks) - len(bad)} đạt, {len(bad)} có vấn đề.")
+    return 1 if bad else 0
+
+
+
 def cmd_dispatch(args: argparse.Namespace) -> int:
     """`doorstep dispatch`: claim and send queued notices in a loop until SIGTERM / Ctrl-C."""
     from .notify.dispatcher import gateway_for
@@ -377,7 +408,8 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
 
 COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "seed": cmd_seed, "demo": cmd_demo,
             "import": cmd_import, "create-user": cmd_create_user, "web": cmd_web, "app": cmd_web,
-            "notices": cmd_notices, "dispatch": cmd_dispatch, "unlock": cmd_unlock}
+            "notices": cmd_notices, "dispatch": cmd_dispatch, "unlock": cmd_unlock,
+            "verify": cmd_verify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -215,6 +215,11 @@ class Shell:
             log.info("language preference not saved", exc_info=True)
 
     def _after_sync(self, report: Any) -> None:
+        if report is not None and getattr(report, "wiped", False):
+            # a supervisor's remote wipe: data and keys are gone, whatever screen was open
+            self.services.duty.end()
+            self.go("login", notice=self.tr.t("remote_wiped"))
+            return
         # only the route list reloads by itself: a half-filled pickup form must never jump
         if self.current[0] == "route" and isinstance(self.view, RouteView):
             self.view.refresh()

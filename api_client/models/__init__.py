@@ -39,6 +39,14 @@ from .events import (
     SupplementRequested,
     VisitFailed,
 )
+from .evidence import (
+    DeviceKeyCreate,
+    DeviceKeyPublic,
+    EvidenceCheck,
+    WipeApplied,
+    WipeOrderCreate,
+    WipeOrderPublic,
+)
 from .notices import (
     ApologyCreate,
     ApologyPublic,
@@ -82,6 +90,7 @@ from .supervision import (
 )
 from .sync import (
     BlobStatus,
+    DeviceClock,
     EventResult,
     EventStatus,
     PullResponse,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import Field
 
 from ..domain.timeliness import Outcome
 from .base import PublicModel, RequestModel
+from .evidence import EvidenceBlock
 
 __all__ = ["HandoverCreate", "HandoverDirection", "HandoverPublic", "TrackingLog", "TrackingLogRow",
            "TrackingRowKind"]
@@ -32,6 +34,9 @@ class HandoverCreate(RequestModel):
     dossier_ids: Annotated[list[int], Field(min_length=1, max_length=200)]
     counterpart_id: int
     note: Annotated[str | None, Field(max_length=1000)] = None
+    # issue 9: the phone's seal over this handover (domain.evidence.handover_event), in its chain
+    seal_id: UUID | None = None
+    evidence: EvidenceBlock | None = None
 
 
 class HandoverPublic(PublicModel):

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..domain.lifecycle import DossierStatus
 from .base import PublicModel, RequestModel
+from .evidence import EvidenceCheck
 
 __all__ = ["Channel", "Digitization", "DossierCreate", "DossierPublic", "DossierStatus",
            "ReturnMethod", "StatusChange"]
@@ -68,6 +69,8 @@ class DossierPublic(PublicModel):
     citizen_name: str | None = None  # filled in lists, so a desk screen needs no lookup per row
     original_appointment_at: str | None = None  # set once an apology moved the appointment
     lookup_token: str | None = None  # the receipt QR's token (staff only: the delivery checks the slip)
+    # evidence integrity of its visits' events (issue 9): filled when one dossier is read
+    integrity: list[EvidenceCheck] = []
 
 
 class DossierCreate(RequestModel):

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ..domain.codes import LOOKUP_TOKEN_PATTERN
 from .base import DeviceTime, RequestModel
+from .evidence import EvidenceBlock
 from .visits import (
     ChecklistEntry,
     CitizenConfirmation,
@@ -31,6 +32,7 @@ class _Event(RequestModel):
     id: UUID
     visit_id: int
     occurred_at: DeviceTime
+    evidence: EvidenceBlock | None = None  # absent from phones older than issue 9: "unsigned"
 
 
 class EnRoutePayload(RequestModel):

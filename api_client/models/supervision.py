@@ -144,6 +144,10 @@ class DayVisit(PublicModel):
     fix_distance_m: float | None = None  # completion fix to household
     fix_accuracy_m: float | None = None
     flags: list[str] = []  # far_from_home | poor_fix | no_fix
+    # issue 9: clock_off | clock_jump | impossible_speed | identical_fix | mock_location
+    honesty: list[str] = []
+    evidence: str | None = None  # 'verified', or the first problem of its events' seals
+    trusted_at: str | None = None  # when it ended by the server's clock (the phone's clock corrected)
 
 
 class OfficerDay(PublicModel):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from .base import PublicModel, RequestModel
 from .catalogue import CataloguePublic
 from .dossiers import DossierPublic
+from .evidence import WipeOrderPublic
 from .people import CitizenPublic
 from .units import UnitSettingsPublic
 from .visits import VisitPublic
@@ -18,10 +20,29 @@ from .visits import VisitPublic
 MAX_BATCH = 200
 
 
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("Thời điểm phải có múi giờ")
+    return value
+
+
+class DeviceClock(RequestModel):
+    """The phone's clocks at the moment it pushes: the server compares them with its own.
+
+    No plausibility check on `device_time`: a wrong phone clock is exactly what is measured.
+    """
+
+    device_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    device_time: Annotated[datetime, AfterValidator(_aware)]
+    monotonic_ms: Annotated[int, Field(ge=0)]
+    boot: Annotated[str | None, Field(max_length=64)] = None
+
+
 class PushRequest(RequestModel):
     """A batch of raw events; each is validated on its own so one bad event never blocks the rest."""
 
     events: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH)]
+    device: DeviceClock | None = None  # absent from phones older than issue 9
 
 
 class EventStatus(str, Enum):
@@ -73,6 +94,7 @@ class PullResponse(PublicModel):
     # the current settings of the officer's communes (bank account, lookup page): sent whole with
     # every page, so a change on the server reaches the phone at its next sync
     unit_settings: list[UnitSettingsPublic] = []
+    wipe: WipeOrderPublic | None = None  # a supervisor ordered this phone wiped (issue 9)
 
 
 class BlobStatus(PublicModel):

@@ -61,6 +61,7 @@ class GpsFix(RequestModel):
     lon: Longitude
     accuracy_m: Annotated[float, Field(ge=0, le=100_000)]
     device_time: DeviceTime
+    mocked: bool | None = None  # the platform said the fix came from a mock provider (Android)
 
 
 def _signature_ok(value: str) -> str:

@@ -143,6 +143,8 @@ def _lookup_tokens(conn: Connection) -> None:
     for index in dossiers.indexes:
         if index.name == "ux_dossiers_lookup_token":
             index.create(conn, checkfirst=True)
+
+
 def _accounts(conn: Connection) -> None:
     from .schema import (
         ISSUE9_INDEXES,
@@ -159,6 +161,38 @@ def _accounts(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _evidence(conn: Connection) -> None:
+    from .schema import ISSUE9_EVIDENCE_INDEXES, device_keys, event_evidence
+
+    metadata.create_all(conn, tables=[device_keys, event_evidence])
+    for index in ISSUE9_EVIDENCE_INDEXES:
+        index.create(conn, checkfirst=True)
+    # events applied before seals existed are unsigned, not "missing": only a row deleted later is
+    from .schema import events
+
+    old = select(events.c.id, events.c.officer_id, events.c.type, events.c.visit_id, events.c.received_at)
+    rows = [dict(r) | {"event_id": r["id"], "status": "unsigned", "flags": ["unsigned"]}
+            for r in conn.execute(old).mappings()]
+    if rows:
+        conn.execute(insert(event_evidence), [{k: r[k] for k in (
+            "event_id", "officer_id", "type", "visit_id", "received_at", "status", "flags")} for r in rows])
+
+
+def _honesty(conn: Connection) -> None:
+    from .schema import HONESTY_COLUMNS, ISSUE9_HONESTY_INDEXES, device_clock_samples, event_evidence
+
+    metadata.create_all(conn, tables=[device_clock_samples])
+    _add_missing_columns(conn, event_evidence, HONESTY_COLUMNS)
+    for index in ISSUE9_HONESTY_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
+def _wipe_orders(conn: Connection) -> None:
+    from .schema import wipe_orders
+
+    metadata.create_all(conn, tables=[wipe_orders])
+
+
 # (version, name, step). Append new steps; never edit an applied one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _initial),
@@ -171,6 +205,10 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "public lookup: a lookup token per dossier (backfilled), unique", _lookup_tokens),
     # 9, not 6: main took 6-8 meanwhile (notice leases, locations, lookup tokens)
     (9, "issue 9 accounts: sessions, refresh tokens, devices, login throttling, audit log", _accounts),
+    # evidence (issue 9) came from another branch as 6-8: renumbered after main's
+    (10, "issue 9: device keys and per-event evidence seals", _evidence),
+    (11, "issue 9: device clock samples, honesty flags of events", _honesty),
+    (12, "issue 9: remote wipe orders", _wipe_orders),
 ]
 
 # Any fixed number: every process migrating PostgreSQL takes this transaction-scoped lock first.

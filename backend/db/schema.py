@@ -425,3 +425,80 @@ ISSUE9_INDEXES = (
     Index("ix_audit_log_officer", audit_log.c.officer_id, audit_log.c.at),
     Index("ix_audit_log_target", audit_log.c.target_officer_id, audit_log.c.at),
 )
+
+# -- issue 9: tamper-evident evidence -------------------------------------------------------
+
+device_keys = Table(
+    "device_keys", metadata,
+    Column("device_id", String(32), primary_key=True),  # random hex the phone makes at first login
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("public_key", String(64), nullable=False),  # base64 of the raw 32-byte Ed25519 key
+    Column("registered_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+# One row per event that arrived (applied or not), with the seal as received and the flags
+# found then; `doorstep verify` recomputes everything from these rows and the visits.
+event_evidence = Table(
+    "event_evidence", metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("visit_id", Integer),
+    Column("device_id", String(32)),  # NULL: unsigned (a phone older than issue 9)
+    Column("seq", Integer),
+    Column("prev", String(64)),
+    Column("digest", String(64)),  # the digest the phone signed (the next link's `prev`)
+    Column("sig", String(200)),
+    Column("material", Text),  # canonical JSON of the material as it arrived
+    Column("device_time", String(40)),
+    Column("monotonic_ms", BigInteger),
+    Column("status", String(20), nullable=False),  # verified | the first flag
+    Column("flags", JSON, nullable=False, default=list),
+    Column("received_at", String(40), nullable=False),
+    # clock and location honesty (issue 9, part 2; see services/honesty.py)
+    Column("anchored_at", String(40)),  # the event's time by the server's clock, when it can be derived
+    Column("anchor", String(10)),  # monotonic | offset: how anchored_at was derived
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("fix_time", String(40)),
+    Column("mocked", Boolean),
+    Column("honesty", JSON),  # clock_off | clock_jump | impossible_speed | identical_fix | mock_location
+)
+
+HONESTY_COLUMNS = ["anchored_at", "anchor", "lat", "lon", "fix_time", "mocked", "honesty"]
+
+# The device's clock against the server's at every push that carried it.
+device_clock_samples = Table(
+    "device_clock_samples", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("device_id", String(32), nullable=False),
+    Column("device_time", String(40), nullable=False),
+    Column("server_time", String(40), nullable=False),
+    Column("offset_ms", BigInteger, nullable=False),  # device minus server
+    Column("monotonic_ms", BigInteger),
+    Column("boot", String(64)),
+    Column("jumped", Boolean, nullable=False, default=False),  # clock moved against the monotonic one
+)
+
+ISSUE9_EVIDENCE_INDEXES = (
+    Index("ix_event_evidence_device_seq", event_evidence.c.device_id, event_evidence.c.seq),
+    Index("ix_event_evidence_visit", event_evidence.c.visit_id),
+)
+ISSUE9_HONESTY_INDEXES = (
+    Index("ix_event_evidence_officer", event_evidence.c.officer_id, event_evidence.c.received_at),
+    Index("ix_device_clock_device", device_clock_samples.c.device_id, device_clock_samples.c.id),
+)
+
+wipe_orders = Table(
+    "wipe_orders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("device_id", String(32)),  # NULL: the officer's phone that syncs first
+    Column("force", Boolean, nullable=False, default=False),
+    Column("ordered_by", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("ordered_at", String(40), nullable=False),
+    Column("applied_at", String(40)),
+    Column("applied_device", String(32)),
+)

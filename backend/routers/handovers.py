@@ -8,14 +8,20 @@ from api_client.models import HandoverCreate, HandoverPublic, TrackingLog
 
 from ..deps import CurrentOfficer, EngineDep
 from ..services import custody, tracking
+from ..services.evidence import record_handover
 
 router = APIRouter(tags=["custody"])
 
 
 @router.post("/handovers", status_code=201)
 def create_handover(body: HandoverCreate, engine: EngineDep, officer: CurrentOfficer) -> HandoverPublic:
-    """Record a handover; the creator's side is confirmed now, the counterpart confirms later."""
-    return custody.create_handover(engine, officer, body)
+    """Record a handover; the creator's side is confirmed now, the counterpart confirms later.
+
+    A phone's seal over it (issue 9) is checked and kept like an event's, once the handover exists.
+    """
+    created = custody.create_handover(engine, officer, body)
+    record_handover(engine, officer, body)
+    return created
 
 
 @router.post("/handovers/{handover_id}/confirm")

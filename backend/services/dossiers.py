@@ -17,6 +17,7 @@ from ..errors import ApiError, not_found
 from .access import can_see_citizen, dossier_filter
 from .clock import now_iso, now_utc, parse_iso
 from .delivery import on_result_ready
+from .evidence import dossier_checks
 from .views import citizen_public, dossier_public
 from .visits import touch_visits_of_dossier
 
@@ -45,9 +46,10 @@ def get_dossier(engine: Engine, officer: OfficerPublic, dossier_id: int) -> Doss
     with engine.connect() as conn:
         row = conn.execute(select(dossiers).where(dossiers.c.id == dossier_id,
                                                   dossier_filter(conn, officer))).mappings().first()
-    if row is None:
-        raise not_found(DOSSIER_NOT_FOUND)
-    return dossier_public(row)
+        if row is None:
+            raise not_found(DOSSIER_NOT_FOUND)
+        checks = dossier_checks(conn, dossier_id)
+    return dossier_public(row).model_copy(update={"integrity": checks})
 
 
 def get_citizen(engine: Engine, officer: OfficerPublic, citizen_id: int) -> CitizenPublic:

@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from api_client.models import ClientEvent, EventResult, EventStatus, OfficerPublic, VisitStatus
+from api_client.models import ClientEvent, DeviceClock, EventResult, EventStatus, OfficerPublic, VisitStatus
 from api_client.models.visits import OPEN_VISIT_STATUSES
 
 from ..config import Settings
@@ -26,7 +26,9 @@ from ..db.changes import next_seq
 from ..db.schema import events, tombstones, visits
 from ..errors import summarize, validation_errors
 from . import effects
-from .clock import iso, now_iso
+from .clock import iso, now_iso, now_utc
+from .evidence import record_arrival
+from .honesty import Probe, record_sample
 from .views import visit_public
 
 log = logging.getLogger("doorstep.events")
@@ -81,12 +83,21 @@ def _stored(conn: Connection, key: str) -> Any:
 
 
 def push_events(engine: Engine, settings: Settings, officer: OfficerPublic,
-                raw_events: list[dict[str, Any]]) -> list[EventResult]:
-    """One result per event, in order; one bad event never blocks the others."""
-    return [apply_event(engine, settings, officer, raw) for raw in raw_events]
+                raw_events: list[dict[str, Any]], device: DeviceClock | None = None) -> list[EventResult]:
+    """One result per event, in order; one bad event never blocks the others.
+
+    `device` is the phone's clock reading sent with the batch: stored as this sync's clock sample
+    and used to give each event a time by the server's clock.
+    """
+    probe = Probe(device, now_utc()) if device is not None else None
+    if probe is not None:
+        with engine.begin() as conn:
+            record_sample(conn, officer.id, probe)
+    return [apply_event(engine, settings, officer, raw, probe) for raw in raw_events]
 
 
-def apply_event(engine: Engine, settings: Settings, officer: OfficerPublic, raw: Any) -> EventResult:
+def apply_event(engine: Engine, settings: Settings, officer: OfficerPublic, raw: Any,
+                probe: Probe | None = None) -> EventResult:
     """Validate and apply one raw event in its own transaction."""
     key = _event_key(raw)
     shown_id = key or str(raw.get("id", "") if isinstance(raw, dict) else "")
@@ -102,6 +113,9 @@ def apply_event(engine: Engine, settings: Settings, officer: OfficerPublic, raw:
         return EventResult(id=shown_id, status=EventStatus.REJECTED, code=422,
                            message=summarize(validation_errors(exc.errors())))
     key = str(event.id)
+    # the seal is judged and kept whatever becomes of the event, so the device's chain has no
+    # holes where an event was refused or must be retried (the seal never blocks the event)
+    record_arrival(engine, officer, raw, event, probe)
     try:
         with engine.begin() as conn:
             seq = next_seq(conn)  # takes the counter lock first: serialises writers

@@ -27,6 +27,7 @@ from api_client.models import IndicatorReport, IndicatorRow, OfficerPublic
 from ..db.schema import officers, visits
 from .access import visit_filter
 from .clock import VN_TZ, parse_iso
+from .honesty import visit_signals
 from .indicators import REASONS
 from .supervision import done_at, officer_day, officer_track, visit_rows
 
@@ -94,6 +95,10 @@ VISIT_COLUMNS = [
     Column("attempts", "Số lần đi", "Attempts", "int"),
     Column("failure_reason", "Lý do không thành công", "Failure reason"),
     Column("failure_note", "Ghi chú", "Note"),
+    # issue 9: verified | the first problem of its events' seals; honesty flags '|'-joined
+    Column("evidence", "Bằng chứng", "Evidence"),
+    Column("honesty_flags", "Cảnh báo trung thực", "Honesty flags"),
+    Column("trusted_at", "Kết thúc lúc (giờ máy chủ)", "Ended at (server clock)", "datetime"),
 ]
 INDICATOR_COLUMNS = [
     Column("key_id", "Mã", "ID", "int"),
@@ -139,6 +144,8 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
             .limit(MAX_EXPORT_ROWS)
         )
         rows = [dict(r) for r in conn.execute(q).mappings()]
+        signals = visit_signals(conn, [r["id"] for r in rows])
+    empty: dict[str, Any] = {"honesty": [], "evidence": None, "trusted_at": None}
     return [
         [
             r["id"],
@@ -157,6 +164,9 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
             r["attempts"],
             word(r["failure_reason"], lang),
             r["failure_note"],
+            signals.get(r["id"], empty)["evidence"],
+            "|".join(signals.get(r["id"], empty)["honesty"]),
+            signals.get(r["id"], empty)["trusted_at"],
         ]
         for r in rows
     ]
@@ -292,6 +302,9 @@ def track_geojson(engine: Engine, supervisor: OfficerPublic, officer_id: int, da
                     "arrived_at": v.arrived_at,
                     "completed_at": v.completed_at,
                     "flags": v.flags,
+                    "honesty": v.honesty,
+                    "evidence": v.evidence,
+                    "trusted_at": v.trusted_at,
                 },
             }
         )

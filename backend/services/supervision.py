@@ -34,6 +34,7 @@ from api_client.models.visits import OPEN_VISIT_STATUSES, VisitStatus
 from ..db.schema import citizens, dossiers, officers, visits
 from .access import visit_filter
 from .clock import VN_TZ, now_iso, now_utc, parse_iso
+from .honesty import visit_signals
 from .staff import field_officer_filter, scoped_officer, unit_centres, units_of
 from .tracks import day_bounds, day_points, duty_states, last_positions, path_length_m
 from .workload import loads
@@ -306,8 +307,9 @@ def _arrival(
     return (str(en_route), "en_route") if en_route else (None, None)
 
 
-def day_visit(visit: dict[str, Any], points: list[dict[str, Any]]) -> DayVisit:
-    """One visit with arrival, time spent and GPS flags."""
+def day_visit(visit: dict[str, Any], points: list[dict[str, Any]],
+              signals: dict[str, Any] | None = None) -> DayVisit:
+    """One visit with arrival, time spent, GPS flags, and its events' clock/location/evidence signals."""
     ended = done_at(visit)
     arrived, source = _arrival(visit, points, ended)
     spent = None
@@ -337,6 +339,7 @@ def day_visit(visit: dict[str, Any], points: list[dict[str, Any]]) -> DayVisit:
         fix_distance_m=distance,
         fix_accuracy_m=accuracy,
         flags=flags,
+        **(signals or {}),
     )
 
 
@@ -347,7 +350,8 @@ def officer_day(engine: Engine, supervisor: OfficerPublic, officer_id: int, day:
         points = day_points(conn, officer_id, day)
         rows = _officer_day_visits(conn, supervisor, officer_id, day)
         load = loads(conn, [officer_id], day)[officer_id]
-    items = [day_visit(r, points) for r in rows]
+        signals = visit_signals(conn, [r["id"] for r in rows])
+    items = [day_visit(r, points, signals.get(r["id"])) for r in rows]
     items.sort(
         key=lambda v: (
             v.completed_at is None,
@@ -367,6 +371,6 @@ def officer_day(engine: Engine, supervisor: OfficerPublic, officer_id: int, day:
         visits=items,
         counts=count_statuses([r["status"] for r in rows]),
         failed=failed,
-        flagged=sum(1 for v in items if v.flags),
+        flagged=sum(1 for v in items if v.flags or v.honesty),
         open_visits=load,
     )

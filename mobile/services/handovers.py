@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
 from api_client.client import Client
+from api_client.domain.evidence import handover_event
 from api_client.models import HandoverPublic, OfficerPublic, Role, TrackingLog
 from mobile import store
 
@@ -42,8 +45,10 @@ class HandoverService(OnlineService):
         documents: ReceiptStore,
         rows: Callable[[list[Any]], list[Any]],
         client_factory: Callable[..., Client] = make_client,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.db = db
+        self.clock = clock  # the device time sealed into a handover's evidence
         self.backend_url = backend_url
         self.documents = documents
         self._rows = rows  # RouteService._rows_for: visits -> VisitRow (names, codes, statuses)
@@ -120,13 +125,25 @@ class HandoverService(OnlineService):
             errors["counterpart"] = "err_pick_counterpart"
         if errors:
             raise FlowError(errors)
-        body = {
+        body: dict = {
             "direction": direction,
             "dossier_ids": dossier_ids,
             "counterpart_id": counterpart_id,
             "note": (note or "").strip() or None,
         }
-        return await self._call(lambda api: api.create_handover(body))
+        # sealed into the phone's evidence chain; the chain moves on only once the server has it,
+        # so a handover that failed to send leaves no hole
+        now = self.clock()
+        body["seal_id"] = str(uuid.uuid4())
+        block = store.device_key.next_seal(self.db, handover_event(body, now), now)
+        if block is not None:
+            body["evidence"] = block
+        else:
+            body.pop("seal_id")
+        created = await self._call(lambda api: api.create_handover(body))
+        if block is not None:
+            store.device_key.advance_chain(self.db, block)
+        return created
 
     async def pending(self) -> list[HandoverPublic]:
         """Handovers awaiting my confirmation."""

@@ -23,6 +23,7 @@ class Fix:
     lon: float
     accuracy_m: float
     device_time: datetime
+    mocked: bool | None = None  # Android reports fixes from a mock-location app; None where unknown
 
 
 LOCATION_ERRORS = {
@@ -97,6 +98,7 @@ class GeolocatorLocationService:
             lon=float(pos.longitude),
             accuracy_m=round(acc, 1),
             device_time=self.clock.now(),
+            mocked=getattr(pos, "mocked", None),
         )
 
 
@@ -113,7 +115,7 @@ class FixedLocationService:
         self.calls += 1
         if self.fix is None:
             raise LocationError(self.error or "gps_timeout")
-        return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, self.clock.now())
+        return Fix(self.fix.lat, self.fix.lon, self.fix.accuracy_m, self.clock.now(), self.fix.mocked)
 
 
 def page_is_web(page: ft.Page) -> bool:

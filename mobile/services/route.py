@@ -100,7 +100,7 @@ class RouteService:
         citizen_ids = {v.citizen_id for v in visits}
         dossiers = {d.id: d for d in store.list_dossiers(self.db) if d.id in dossier_ids}
         citizens = {}
-        for r in self.db.query("SELECT id, body FROM citizens"):
+        for r in self.db.query("SELECT id, dec(body) AS body FROM citizens"):
             if r["id"] in citizen_ids:
                 citizens[r["id"]] = json.loads(r["body"])
         pending = {r["visit_id"] for r in self.db.query("SELECT visit_id FROM visit_overrides")}

@@ -29,6 +29,7 @@ from api_client.models import (
     Role,
     SuggestedAssignee,
     UnitPublic,
+    WipeOrderPublic,
 )
 from mobile import store
 from mobile.provisioning import provisioning_text
@@ -253,6 +254,10 @@ class SupervisionService(OnlineService):
     async def revoke_device(self, officer_id: int, device_id: str) -> DevicePublic:
         """Revoke one of the officer's phones: its session ends, its next sync is refused."""
         return await self._call(lambda api: api.revoke_device(officer_id, device_id))
+
+    async def order_wipe(self, officer_id: int, force: bool = False) -> WipeOrderPublic:
+        """Order the officer's phone wiped at its next sync (a lost phone); `force` accepts unsent loss."""
+        return await self._call(lambda api: api.order_wipe(officer_id, force=force))
 
     # -- at risk and assignment ---------------------------------------------------------
     async def at_risk(self, kind: str, page: int = 1, page_size: int = AT_RISK_PAGE) -> Page[AtRiskDossier]:

@@ -13,11 +13,13 @@ Public API (all functions take the `sqlite_utils.Database` from `open_store` fir
     outbox.items(db, state) / outbox.counts(db)             outbox.py
     get_sync_state(db)                                      sync_state.py
     pending_counts(db) / wipe_personal_data(db)             wipe.py
+    crypto.create_keys / unlock / lock / is_locked (encryption at rest)  crypto.py
     data_generation(db) -> int (changes with any shown data) db.py
     get_setting / set_setting / unit_settings_for              settings.py
+    ensure_device_key / get_device_key / seal_event (evidence chain)  device_key.py
 """
 
-from . import blobs, cache, drafts, outbox, overrides, session, settings, sync_state
+from . import blobs, cache, crypto, device_key, drafts, outbox, overrides, session, settings, sync_state
 from .actions import AUTO, MissingBlobError, normalise_event, record_action
 from .blobs import read_blob, save_blob
 from .cache import (
@@ -30,6 +32,7 @@ from .cache import (
     list_visits,
 )
 from .db import MIGRATIONS, data_generation, migrate, open_store, transaction
+from .device_key import DeviceKey, ensure_device_key, get_device_key, mark_registered
 from .drafts import Draft, delete_draft, list_drafts, load_draft, save_draft
 from .outbox import OutboxItem
 from .session import (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import sqlite_utils
@@ -13,6 +14,7 @@ from api_client.models import ClientEvent
 
 from .blobs import StagedBlob, queue_staged, stage_blob
 from .db import transaction
+from .device_key import seal_event
 from .drafts import delete_draft
 from .outbox import enqueue, referenced_blobs
 from .overrides import default_patches, set_override
@@ -36,6 +38,12 @@ def normalise_event(event: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
     # Validating here keeps invalid actions out of the outbox, where they could only die.
     model = _EVENT.validate_python(raw)
     body: dict[str, Any] = model.model_dump(mode="json")
+    # fields added in issue 9 are left out when unset, so a server older than them accepts the event
+    if body.get("evidence") is None:
+        body.pop("evidence", None)
+    fix = ((body.get("payload") or {}).get("gps") or {}).get("fix")
+    if isinstance(fix, dict) and fix.get("mocked") is None:
+        fix.pop("mocked", None)
     return body
 
 
@@ -47,6 +55,7 @@ def record_action(
     local_dossier_update: Mapping[str, Any] | None | Literal["auto"] = AUTO,
     blobs: Iterable[BlobInput] = (),
     clear_draft: bool = True,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> str:
     """Record one action atomically and return its event id.
 
@@ -55,6 +64,7 @@ def record_action(
     queue rows, the outbox row and (with `clear_draft`) the removal of the visit's draft.
     Blob bytes (`bytes`, `(bytes, mime)` or already staged) are written and fsynced to
     files before the transaction starts, so a committed row never points at lost bytes.
+    The event is sealed with the device's evidence key (`clock` gives the device time).
     """
     body = normalise_event(event)
     staged = [b if isinstance(b, StagedBlob)
@@ -76,6 +86,7 @@ def record_action(
                          dict(dossier_patch) if dossier_patch else None)
         for blob in staged:
             queue_staged(db, blob)
+        body = seal_event(db, body, clock())  # the chain advances only if the row commits
         event_id = enqueue(db, body)
         if clear_draft:
             delete_draft(db, visit_id)

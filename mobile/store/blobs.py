@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .crypto import open_bytes, seal_bytes
 from .db import blob_dir, now_iso, transaction
 
 
@@ -58,14 +59,16 @@ def stage_blob(db: sqlite_utils.Database, data: bytes, mime: str = "image/jpeg")
     if not data:
         raise ValueError("empty blob")
     sha = hashlib.sha256(data).hexdigest()
+    # the SHA-256 names the plaintext (the server checks it); the bytes at rest are AES-GCM sealed
+    sealed = seal_bytes(db, bytes(data))
     folder = blob_dir(db)
     if folder is None:
-        return StagedBlob(sha, len(data), mime, None, bytes(data))
+        return StagedBlob(sha, len(data), mime, None, sealed)
     final = folder / sha
-    if not (final.exists() and final.stat().st_size == len(data)):
+    if not (final.exists() and final.stat().st_size == len(sealed)):
         tmp = folder / f".{sha}.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            fh.write(sealed)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
@@ -95,10 +98,10 @@ def read_blob(db: sqlite_utils.Database, sha256: str) -> bytes | None:
     if not rows:
         return None
     if rows[0]["data"] is not None:
-        return bytes(rows[0]["data"])
+        return open_bytes(db, bytes(rows[0]["data"]))
     path = rows[0]["path"]
     try:
-        return Path(path).read_bytes() if path else None
+        return open_bytes(db, Path(path).read_bytes()) if path else None
     except FileNotFoundError:
         return None
 
@@ -151,6 +154,12 @@ def requeue_blobs(db: sqlite_utils.Database, shas: list[str]) -> None:
     for sha in shas:
         db.execute("UPDATE blobs SET state = 'queued', next_attempt_at = NULL WHERE sha256 = ?"
                    " AND state = 'uploaded'", [sha])
+
+
+def blob_files(db: sqlite_utils.Database) -> list[Path]:
+    """Every blob file of the store (none for an in-memory store)."""
+    folder = blob_dir(db)
+    return [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")] if folder else []
 
 
 def delete_blob_files(db: sqlite_utils.Database) -> int:

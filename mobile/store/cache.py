@@ -38,7 +38,7 @@ def upsert_visits(db: sqlite_utils.Database, visits: Iterable[VisitPublic]) -> l
         for v in visits:
             db.execute(
                 "INSERT INTO visits (id, body, planned_date, status, kind, assignee_id, dossier_id,"
-                " citizen_id, version, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                " citizen_id, version, updated_at) VALUES (?,enc(?),?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET body=excluded.body, planned_date=excluded.planned_date,"
                 " status=excluded.status, kind=excluded.kind, assignee_id=excluded.assignee_id,"
                 " dossier_id=excluded.dossier_id, citizen_id=excluded.citizen_id,"
@@ -57,7 +57,7 @@ def upsert_dossiers(db: sqlite_utils.Database, dossiers: Iterable[DossierPublic]
         for d in dossiers:
             db.execute(
                 "INSERT INTO dossiers (id, body, code, status, citizen_id, search, updated_at)"
-                " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET body=excluded.body,"
+                " VALUES (?,enc(?),?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET body=excluded.body,"
                 " code=excluded.code, status=excluded.status, citizen_id=excluded.citizen_id,"
                 " search=excluded.search, updated_at=excluded.updated_at",
                 [d.id, _dump(d), d.code, int(d.status), d.citizen_id, fold(d.code), d.updated_at])
@@ -74,7 +74,7 @@ def upsert_citizens(db: sqlite_utils.Database, citizens: Iterable[CitizenPublic]
             search = fold(" ".join([c.full_name, c.id_number, c.address]))
             db.execute(
                 "INSERT INTO citizens (id, body, full_name, id_number, search, updated_at)"
-                " VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET body=excluded.body,"
+                " VALUES (?,enc(?),enc(?),enc(?),enc(?),?) ON CONFLICT(id) DO UPDATE SET body=excluded.body,"
                 " full_name=excluded.full_name, id_number=excluded.id_number,"
                 " search=excluded.search, updated_at=excluded.updated_at",
                 [c.id, _dump(c), c.full_name, c.id_number, search, c.updated_at])
@@ -154,10 +154,12 @@ def refresh_search(db: sqlite_utils.Database, *, visit_ids: Iterable[int] = (),
     where = "1=1" if every else (f"v.id IN ({marks(len(v))}) OR v.dossier_id IN ({marks(len(d))})"
                                  f" OR v.citizen_id IN ({marks(len(c))})")
     rows = list(db.query(
-        "SELECT v.id, d.code, ci.full_name, ci.id_number, json_extract(ci.body, '$.address') AS address,"
-        " COALESCE(NULLIF(json_extract(ci.body, '$.hamlet_id'), 0), json_extract(d.body, '$.hamlet_id'))"
-        " AS hamlet_id, json_extract(d.body, '$.procedure_code') AS procedure_code,"
-        " json_extract(v.body, '$.catalogue_version') AS catalogue_version FROM visits v"
+        "SELECT v.id, d.code, dec(ci.full_name) AS full_name, dec(ci.id_number) AS id_number,"
+        " json_extract(dec(ci.body), '$.address') AS address,"
+        " COALESCE(NULLIF(json_extract(dec(ci.body), '$.hamlet_id'), 0),"
+        " json_extract(dec(d.body), '$.hamlet_id')) AS hamlet_id,"
+        " json_extract(dec(d.body), '$.procedure_code') AS procedure_code,"
+        " json_extract(dec(v.body), '$.catalogue_version') AS catalogue_version FROM visits v"
         " LEFT JOIN dossiers d ON d.id = v.dossier_id LEFT JOIN citizens ci ON ci.id = v.citizen_id"
         f" WHERE {where}", [] if every else [*v, *d, *c]))
     if not rows:
@@ -178,20 +180,21 @@ def refresh_search(db: sqlite_utils.Database, *, visit_ids: Iterable[int] = (),
         text = search_text(row["full_name"], row["code"], row["id_number"], row["address"],
                            hamlets.get(row["hamlet_id"]), procedure)
         updates.append((text, row["id"]))
-    db.conn.executemany("UPDATE visits SET search = ? WHERE id = ? AND search != ?",
+    db.conn.executemany("UPDATE visits SET search = enc(?) WHERE id = ? AND dec(search) IS NOT ?",
                         [(t, i, t) for t, i in updates])
 
 
 def search_texts(db: sqlite_utils.Database, visit_ids: Iterable[int] | None = None) -> dict[int, str]:
     """Visit id -> its stored folded search text (every visit when `visit_ids` is None)."""
     if visit_ids is None:
-        return {r["id"]: r["search"] for r in db.query("SELECT id, search FROM visits")}
+        return {r["id"]: r["search"] for r in db.query("SELECT id, dec(search) AS search FROM visits")}
     ids = list(visit_ids)
     out: dict[int, str] = {}
     for i in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
         chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
         out.update({r["id"]: r["search"] for r in db.query(
-            f"SELECT id, search FROM visits WHERE id IN ({','.join('?' * len(chunk))})", chunk)})
+            f"SELECT id, dec(search) AS search FROM visits WHERE id IN ({marks})", chunk)})
     return out
 
 
@@ -206,7 +209,7 @@ def _merge(body: dict[str, Any], patch: dict[str, Any] | None) -> dict[str, Any]
 
 def get_visit(db: sqlite_utils.Database, visit_id: int) -> VisitPublic | None:
     """A cached visit with the officer's unconfirmed action laid over it, or None."""
-    rows = list(db.query("SELECT body FROM visits WHERE id = ?", [visit_id]))
+    rows = list(db.query("SELECT dec(body) AS body FROM visits WHERE id = ?", [visit_id]))
     if not rows:
         return None
     patch = visit_patches(db, [visit_id]).get(visit_id)
@@ -242,12 +245,12 @@ def list_visits(
         where.append("assignee_id = ?")
         params.append(assignee_id)
     for word in fold(q or "").split():
-        where.append("search LIKE ? ESCAPE '\\'")
+        where.append("dec(search) LIKE ? ESCAPE '\\'")  # decrypted in memory, row by row
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     rows = list(db.query(
-        f"SELECT id, body FROM visits WHERE {' AND '.join(where)}"
-        " ORDER BY planned_date, json_extract(body, '$.window_start'), id", params))
+        f"SELECT id, dec(body) AS body FROM visits WHERE {' AND '.join(where)}"
+        " ORDER BY planned_date, json_extract(dec(body), '$.window_start'), id", params))
     patches = visit_patches(db, [r["id"] for r in rows])
     visits = [VisitPublic.model_validate(_merge(json.loads(r["body"]), patches.get(r["id"])))
               for r in rows]
@@ -259,7 +262,7 @@ def list_visits(
 
 def get_dossier(db: sqlite_utils.Database, dossier_id: int) -> DossierPublic | None:
     """A cached dossier with any unconfirmed local change laid over it, or None."""
-    rows = list(db.query("SELECT body FROM dossiers WHERE id = ?", [dossier_id]))
+    rows = list(db.query("SELECT dec(body) AS body FROM dossiers WHERE id = ?", [dossier_id]))
     if not rows:
         return None
     patch = dossier_patches(db, [dossier_id]).get(dossier_id)
@@ -270,7 +273,8 @@ def list_dossiers(db: sqlite_utils.Database, *, status: int | None = None,
                   q: str | None = None) -> list[DossierPublic]:
     """Cached dossiers (local changes applied), optionally by status and folded code/citizen search."""
     rows = list(db.query(
-        "SELECT d.id, d.body, d.search || ' ' || COALESCE(c.search, '') AS hay FROM dossiers d"
+        "SELECT d.id, dec(d.body) AS body, d.search || ' ' || COALESCE(dec(c.search), '') AS hay"
+        " FROM dossiers d"
         " LEFT JOIN citizens c ON c.id = d.citizen_id ORDER BY d.id"))
     words = fold(q or "").split()
     rows = [r for r in rows if all(w in r["hay"] for w in words)]
@@ -282,7 +286,7 @@ def list_dossiers(db: sqlite_utils.Database, *, status: int | None = None,
 
 def get_citizen(db: sqlite_utils.Database, citizen_id: int) -> CitizenPublic | None:
     """A cached citizen, or None."""
-    rows = list(db.query("SELECT body FROM citizens WHERE id = ?", [citizen_id]))
+    rows = list(db.query("SELECT dec(body) AS body FROM citizens WHERE id = ?", [citizen_id]))
     return CitizenPublic.model_validate(json.loads(rows[0]["body"])) if rows else None
 
 

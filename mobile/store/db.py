@@ -19,6 +19,8 @@ import sqlite_utils
 
 from api_client.domain.clock import now_utc
 
+from .crypto import install_functions
+
 DB_FILENAME = "doorstep.db"
 MEMORY = ":memory:"
 
@@ -219,6 +221,32 @@ _DEVICE_SETTINGS = _sql(
         body TEXT NOT NULL)""",
 )
 
+# Issue 9: the evidence key and its hash chain (see device_key.py).
+_DEVICE_KEY = _sql(
+    """CREATE TABLE device_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        device_id TEXT NOT NULL,
+        officer_id INTEGER NOT NULL,
+        private_key BLOB NOT NULL,
+        public_key TEXT NOT NULL,
+        seq INTEGER NOT NULL DEFAULT 0,
+        last_digest TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        registered_at TEXT)""",
+)
+
+# Issue 9: the data key, wrapped by the officer's password (see crypto.py).
+_STORE_KEYS = _sql(
+    """CREATE TABLE store_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        username TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        n INTEGER NOT NULL,
+        r INTEGER NOT NULL,
+        p INTEGER NOT NULL,
+        wrapped BLOB NOT NULL)""",
+)
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _INITIAL),
     ("0002_breadcrumbs", _BREADCRUMBS),
@@ -226,6 +254,9 @@ MIGRATIONS: list[Migration] = [
     ("0004_data_generation", _GENERATION),
     ("0005_refresh_token_device_id", _REFRESH),
     ("0006_device_settings", _DEVICE_SETTINGS),
+    # issue 9 evidence and encryption came from another branch as 0005/0006: renumbered after main's
+    ("0007_device_key", _DEVICE_KEY),
+    ("0008_store_keys", _STORE_KEYS),
 ]
 
 
@@ -301,8 +332,18 @@ def open_store(path_or_dir: str | Path) -> sqlite_utils.Database:
         # not only an app crash; the cost is one more fsync per action.
         db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
+    # deleted rows are zeroed, so a logout or a wipe leaves no old page to recover
+    db.execute("PRAGMA secure_delete=ON")
+    # enc()/dec() first: migrations read and write through them
+    install_functions(db, f"memory:{id(conn)}" if str(path_or_dir) == MEMORY else str(path.resolve()))
     migrate(db)
+    install_functions(db, store_key_ident(db))  # now the key table exists: note whether it is encrypted
     return db
+
+
+def store_key_ident(db: sqlite_utils.Database) -> str:
+    """The name this store goes by in the in-memory keyring."""
+    return str(db.doorstep_ident)  # type: ignore[attr-defined]
 
 
 def store_dir(db: sqlite_utils.Database) -> Path | None:

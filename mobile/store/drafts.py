@@ -25,14 +25,15 @@ class Draft:
 def save_draft(db: sqlite_utils.Database, visit_id: int, step: str, data: dict[str, Any]) -> Draft:
     """Store (replace) the draft of a visit; `data` must be JSON-serialisable."""
     draft = Draft(visit_id, step, dict(data), now_iso())
-    db.execute("INSERT OR REPLACE INTO drafts (visit_id, step, data, updated_at) VALUES (?,?,?,?)",
+    db.execute("INSERT OR REPLACE INTO drafts (visit_id, step, data, updated_at) VALUES (?,?,enc(?),?)",
                [visit_id, step, json.dumps(data, ensure_ascii=False), draft.updated_at])
     return draft
 
 
 def load_draft(db: sqlite_utils.Database, visit_id: int) -> Draft | None:
     """The draft of a visit, or None."""
-    rows = list(db.query("SELECT * FROM drafts WHERE visit_id = ?", [visit_id]))
+    rows = list(db.query("SELECT visit_id, step, dec(data) AS data, updated_at FROM drafts"
+                         " WHERE visit_id = ?", [visit_id]))
     if not rows:
         return None
     r = rows[0]
@@ -47,4 +48,5 @@ def delete_draft(db: sqlite_utils.Database, visit_id: int) -> bool:
 def list_drafts(db: sqlite_utils.Database) -> list[Draft]:
     """Every draft, most recently touched first."""
     return [Draft(r["visit_id"], r["step"], json.loads(r["data"]), r["updated_at"])
-            for r in db.query("SELECT * FROM drafts ORDER BY updated_at DESC, visit_id")]
+            for r in db.query("SELECT visit_id, step, dec(data) AS data, updated_at FROM drafts"
+                              " ORDER BY updated_at DESC, visit_id")]

@@ -43,6 +43,11 @@ class OutboxItem:
         return (self.result or {}).get("visit")
 
 
+# every column, the encrypted ones decrypted (in memory only)
+_COLUMNS = ("seq, event_id, type, visit_id, dec(body) AS body, blob_shas, state, attempts, last_error,"
+            " dec(result) AS result, next_attempt_at, created_at, sent_at")
+
+
 def _item(r: dict[str, Any]) -> OutboxItem:
     return OutboxItem(
         seq=r["seq"], event_id=r["event_id"], type=r["type"], visit_id=r["visit_id"],
@@ -71,7 +76,7 @@ def enqueue(db: sqlite_utils.Database, event: dict[str, Any]) -> str:
     event_id = str(event["id"])
     db.execute(
         "INSERT INTO outbox (event_id, type, visit_id, body, blob_shas, state, created_at)"
-        " VALUES (?,?,?,?,?, 'queued', ?)",
+        " VALUES (?,?,?,enc(?),?, 'queued', ?)",
         [event_id, event["type"], event.get("visit_id"), json.dumps(event, ensure_ascii=False),
          json.dumps(referenced_blobs(event)), now_iso()])
     return event_id
@@ -79,7 +84,7 @@ def enqueue(db: sqlite_utils.Database, event: dict[str, Any]) -> str:
 
 def get_item(db: sqlite_utils.Database, event_id: str) -> OutboxItem | None:
     """One outbox row by event id, or None."""
-    rows = list(db.query("SELECT * FROM outbox WHERE event_id = ?", [event_id]))
+    rows = list(db.query(f"SELECT {_COLUMNS} FROM outbox WHERE event_id = ?", [event_id]))
     return _item(rows[0]) if rows else None
 
 
@@ -94,13 +99,14 @@ def items(db: sqlite_utils.Database, state: str | None = None,
     if visit_id is not None:
         where.append("visit_id = ?")
         params.append(visit_id)
-    return [_item(r) for r in db.query(f"SELECT * FROM outbox WHERE {' AND '.join(where)} ORDER BY seq",
+    return [_item(r) for r in db.query(f"SELECT {_COLUMNS} FROM outbox WHERE {' AND '.join(where)}"
+                                       " ORDER BY seq",
                                        params)]
 
 
 def mark_sent(db: sqlite_utils.Database, event_id: str, result: dict[str, Any] | None = None) -> None:
     """The server applied the event (now or before)."""
-    db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, result = ?, last_error = NULL,"
+    db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, result = enc(?), last_error = NULL,"
                " next_attempt_at = NULL WHERE event_id = ?",
                [now_iso(), json.dumps(result, ensure_ascii=False) if result else None, event_id])
 
@@ -108,7 +114,7 @@ def mark_sent(db: sqlite_utils.Database, event_id: str, result: dict[str, Any] |
 def mark_conflict(db: sqlite_utils.Database, event_id: str, message: str,
                   result: dict[str, Any] | None = None) -> None:
     """The server state disagrees: keep the event for the officer to see and resolve."""
-    db.execute("UPDATE outbox SET state = 'conflict', last_error = ?, result = COALESCE(?, result),"
+    db.execute("UPDATE outbox SET state = 'conflict', last_error = ?, result = COALESCE(enc(?), result),"
                " next_attempt_at = NULL WHERE event_id = ?",
                [message, json.dumps(result, ensure_ascii=False) if result else None, event_id])
 
@@ -116,7 +122,7 @@ def mark_conflict(db: sqlite_utils.Database, event_id: str, message: str,
 def mark_dead(db: sqlite_utils.Database, event_id: str, message: str,
               result: dict[str, Any] | None = None) -> None:
     """The server rejected the event for good: it moves to the dead letters with the reason."""
-    db.execute("UPDATE outbox SET state = 'dead', last_error = ?, result = ?, next_attempt_at = NULL"
+    db.execute("UPDATE outbox SET state = 'dead', last_error = ?, result = enc(?), next_attempt_at = NULL"
                " WHERE event_id = ?",
                [message, json.dumps(result, ensure_ascii=False) if result else None, event_id])
 

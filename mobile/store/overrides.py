@@ -53,7 +53,9 @@ def default_patches(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
 def set_override(db: sqlite_utils.Database, visit_id: int, event_id: str, visit_patch: dict[str, Any],
                  dossier_id: int | None = None, dossier_patch: dict[str, Any] | None = None) -> None:
     """Lay `visit_patch` (and `dossier_patch`) over the cached visit, merged onto earlier ones."""
-    rows = list(db.query("SELECT * FROM visit_overrides WHERE visit_id = ?", [visit_id]))
+    rows = list(db.query("SELECT dossier_id, dec(visit_patch) AS visit_patch,"
+                         " dec(dossier_patch) AS dossier_patch FROM visit_overrides WHERE visit_id = ?",
+                         [visit_id]))
     if rows:
         old = rows[0]
         visit_patch = {**json.loads(old["visit_patch"]), **visit_patch}
@@ -62,7 +64,7 @@ def set_override(db: sqlite_utils.Database, visit_id: int, event_id: str, visit_
         dossier_id = dossier_id if dossier_id is not None else old["dossier_id"]
     db.execute(
         "INSERT OR REPLACE INTO visit_overrides (visit_id, event_id, dossier_id, visit_patch,"
-        " dossier_patch, created_at) VALUES (?,?,?,?,?,?)",
+        " dossier_patch, created_at) VALUES (?,?,?,enc(?),enc(?),?)",
         [visit_id, event_id, dossier_id, json.dumps(visit_patch, ensure_ascii=False),
          json.dumps(dossier_patch, ensure_ascii=False) if dossier_patch else None, now_iso()])
 
@@ -84,7 +86,7 @@ def _marks(n: int) -> str:
 def visit_patches(db: sqlite_utils.Database, visit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Overrides of these visits, by visit id."""
     ids = list(visit_ids)
-    rows = db.query("SELECT visit_id, visit_patch FROM visit_overrides"
+    rows = db.query("SELECT visit_id, dec(visit_patch) AS visit_patch FROM visit_overrides"
                     f" WHERE visit_id IN ({_marks(len(ids))})", ids)
     return {r["visit_id"]: json.loads(r["visit_patch"]) for r in rows}
 
@@ -93,7 +95,8 @@ def dossier_patches(db: sqlite_utils.Database, dossier_ids: Iterable[int]) -> di
     """Overrides of these dossiers, by dossier id (later actions win)."""
     ids = list(dossier_ids)
     rows = db.query(
-        "SELECT dossier_id, dossier_patch FROM visit_overrides WHERE dossier_patch IS NOT NULL"
+        "SELECT dossier_id, dec(dossier_patch) AS dossier_patch FROM visit_overrides"
+        " WHERE dossier_patch IS NOT NULL"
         f" AND dossier_id IN ({_marks(len(ids))}) ORDER BY created_at", ids)
     out: dict[int, dict[str, Any]] = {}
     for r in rows:

@@ -25,18 +25,20 @@ from api_client import (
     APIStatusError,
     AuthenticationError,
     Client,
+    DoorstepError,
     PayloadTooLargeError,
     RetryPolicy,
     ValidationError,
 )
 from api_client.domain.clock import now_utc
-from api_client.models import EventResult, EventStatus, PullResponse
+from api_client.models import EventResult, EventStatus, PullResponse, WipeOrderPublic
 from mobile import tracking
-from mobile.store import blobs, cache, outbox, overrides, settings, sync_state
+from mobile.store import blobs, cache, crypto, outbox, overrides, settings, sync_state
 from mobile.store.db import transaction
+from mobile.store.device_key import clock_reading, get_device_key, mark_registered
 from mobile.store.outbox import OutboxItem
 from mobile.store.session import SessionTokens, load_session
-from mobile.store.wipe import pending_counts
+from mobile.store.wipe import pending_counts, wipe_personal_data
 
 from .backoff import next_attempt_at
 from .report import SyncReport
@@ -128,12 +130,16 @@ class SyncEngine:
             report.skipped = True
             return report
         try:
+            if crypto.is_locked(self.db):  # restarted, password not typed yet: nothing can be read
+                report.auth_required = True
+                return report
             try:
                 client, owned = self._client()
             except NotLoggedIn:
                 report.auth_required = True
                 return report
             try:
+                self.register_device_key(client, report)
                 self.upload_blobs(client, report, force=force)
                 self.push_outbox(client, report, force=force)
                 if not report.offline:
@@ -150,6 +156,24 @@ class SyncEngine:
             self._record(report)
             self._lock.release()
         return report
+
+    def register_device_key(self, client: Client, report: SyncReport) -> None:
+        """Register the evidence key if login could not (offline): before any sealed event is pushed."""
+        key = get_device_key(self.db)
+        if key is None or key.registered:
+            return
+        try:
+            client.register_device_key(key.device_id, key.public_key)
+        except AuthenticationError:
+            report.auth_required = True
+            raise _Stop from None
+        except APIConnectionError:
+            report.offline = True  # blobs and events will fail the same way; they keep their backoff
+            return
+        except APIStatusError as exc:
+            report.errors.append(f"device key: {exc.detail}")
+            return
+        mark_registered(self.db, key.device_id)
 
     def upload_blobs(self, client: Client, report: SyncReport, *, force: bool = False) -> None:
         """Upload due blobs, smallest first; a failure never stops the events that do not need it."""
@@ -211,7 +235,9 @@ class SyncEngine:
         for start in range(0, len(ready), self.batch_size):
             batch = ready[start:start + self.batch_size]
             try:
-                response = client.push([item.body for item in batch])
+                # the clocks are read per batch, as close as possible to the server's reading
+                reading = clock_reading(self.db, self.clock())
+                response = client.push([item.body for item in batch], device=reading)
             except AuthenticationError as exc:
                 report.refuse(exc.detail)
                 raise _Stop from None
@@ -287,9 +313,11 @@ class SyncEngine:
         """Pull pages since the cursor until `has_more` is false; each page commits with its cursor."""
         cursor = sync_state.get_cursor(self.db)
         first_sync = not cursor
+        key = get_device_key(self.db)
+        wipe: WipeOrderPublic | None = None
         for _ in range(MAX_PULL_PAGES):
             try:
-                page = client.pull(cursor, self.pull_limit)
+                page = client.pull(cursor, self.pull_limit, device=key.device_id if key else None)
             except AuthenticationError as exc:
                 report.refuse(exc.detail)
                 raise _Stop from None
@@ -300,11 +328,35 @@ class SyncEngine:
                 report.errors.append(f"pull: {exc.detail}")
                 return
             self.apply_pull_page(page, report)
+            wipe = page.wipe or wipe
             cursor = page.next_cursor
             if not page.has_more:
                 break
         if first_sync:
             self._refresh_units(client)
+        if wipe is not None:
+            self.apply_wipe(client, wipe, report)
+
+    def apply_wipe(self, client: Client, order: WipeOrderPublic, report: SyncReport) -> None:
+        """Wipe the phone as a supervisor ordered, once nothing that could still be sent is waiting.
+
+        The push ran earlier in this sync, so what the server could take is on the server. Queued
+        actions or photos still unsent (offline for part of the run, backoff) make the wipe wait
+        for a later sync, unless the order is forced: then the supervisor accepted their loss.
+        Conflicts and dead letters were answered by the server already and do not hold it.
+        """
+        left = pending_counts(self.db)
+        if not order.force and (left["queued"] or left["blobs"]):
+            report.wipe_waiting = True
+            return
+        key = get_device_key(self.db)
+        try:
+            client.wipe_applied(order.id, key.device_id if key else "0" * 32)
+        except DoorstepError as exc:  # told next time: wiping now would leave the order pending forever
+            report.errors.append(f"wipe: {exc}")
+            return
+        wipe_personal_data(self.db)  # rows, blob files and the keys: nothing sealed can be opened again
+        report.wiped = True
 
     def apply_pull_page(self, page: PullResponse, report: SyncReport) -> None:
         """Apply one page (upserts, tombstones, cursor) in one transaction: idempotent on repeat."""

@@ -26,6 +26,8 @@ class SyncReport:
     pulled_pages: int = 0
     pulled_visits: int = 0
     tombstones: int = 0
+    wipe_waiting: bool = False  # a remote wipe is ordered but unsent work is still being sent
+    wiped: bool = False  # a supervisor's remote wipe was applied: data and keys are gone
     errors: list[str] = field(default_factory=list)
     auth_error: str = ""  # the server's reason when it refused the session (e.g. device revoked)
 

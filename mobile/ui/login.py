@@ -15,8 +15,11 @@ class LoginView:
     def __init__(self, ctx: ViewContext, notice: str = "") -> None:
         self.ctx = ctx
         t = ctx.t
+        # after a restart the store is locked: the same officer types the password (works offline)
+        locked = ctx.services.auth.is_locked()
         self.username = ft.TextField(
             label=t("username"),
+            value=(ctx.services.auth.saved_username() or "") if locked else "",
             autofocus=True,
             height=56,
             autofill_hints=ft.AutofillHint.USERNAME,
@@ -25,7 +28,7 @@ class LoginView:
         self.password = ft.TextField(
             label=t("password"), password=True, can_reveal_password=True, height=56, on_submit=self._submit
         )
-        self.error = error_text(notice)
+        self.error = error_text(notice or (t("login_unlock") if locked else ""))
         self.busy = ft.ProgressRing(visible=False, width=24, height=24)
         self.button = big_button(t("login"), self._submit, key="login-btn")
 
@@ -65,7 +68,9 @@ class LoginView:
             await self.ctx.services.auth.login(user, pw)
         except LoginFailed as exc:
             msg = {"bad": t("err_bad_login"), "offline": t("err_offline_login"),
-                   "locked": exc.detail}.get(exc.kind)  # the server's message says until when
+                   "locked": exc.detail,  # the server's message says until when
+                   "other_officer": t("err_other_officer"),
+                   "old_password": t("err_old_password")}.get(exc.kind)
             # ready again before the update that shows the error: nothing updates the page after it,
             # and a button left disabled would stop the officer from retrying
             self.button.disabled, self.busy.visible = False, False

@@ -107,6 +107,8 @@ class GpsStep:
                 "accuracy_m": fix.accuracy_m,
                 "device_time": fix.device_time.isoformat(),
             }
+            if fix.mocked is not None:
+                gps["fix"]["mocked"] = fix.mocked
             gps.pop("error", None)
         except LocationError as exc:
             gps["fix"] = None

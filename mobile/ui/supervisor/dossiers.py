@@ -20,6 +20,7 @@ from mobile.services.desk import (
     legal_moves,
 )
 from mobile.services.supervision import SupervisionError, SupervisionOffline
+from mobile.ui.conflicts import TYPE_KEYS
 from mobile.ui.context import ViewContext
 from mobile.ui.route import fmt_date, fmt_time
 from mobile.ui.supervisor.common import WIDE, confirm_dialog, failure_text, pager_controls, safe_update
@@ -28,6 +29,7 @@ from mobile.ui.theme import DANGER, MUTED, OK, PRIMARY, TOUCH, big_button, docum
 from mobile.ui.tracking import TrackingLogView
 
 Failure = (SupervisionOffline, SupervisionError)
+EVENT_LABELS = {**TYPE_KEYS, "visit.en_route": "status_en_route"}  # i18n key of each event type
 
 
 class DossiersView:
@@ -280,6 +282,7 @@ class DossiersView:
             head.append(
                 ft.Text(t("desk_original", at=fmt_time(d.original_appointment_at)), size=13, color=MUTED)
             )
+        head.extend(self._evidence_lines(d))
         moves = legal_moves(status)
         move_controls: list[ft.Control] = [ft.Text(t("desk_moves"), weight=ft.FontWeight.BOLD, color=PRIMARY)]
         if moves:
@@ -330,6 +333,21 @@ class DossiersView:
             ft.Divider(),
             self.tracking_slot,
         ]
+
+    def _evidence_lines(self, d: DossierPublic) -> list[ft.Control]:
+        """'Evidence verified', or why not, for each event recorded on the dossier's visits."""
+        t = self.ctx.t
+        if not d.integrity:
+            return []
+        lines: list[ft.Control] = [ft.Text(t("desk_evidence"), weight=ft.FontWeight.BOLD, color=PRIMARY)]
+        for i, check in enumerate(d.integrity):
+            what = t(EVENT_LABELS[check.type]) if check.type in EVENT_LABELS else check.type
+            why = "; ".join(t(f"evidence_{f}") for f in check.flags) or t("evidence_verified")
+            lines.append(ft.Text(t("evidence_line", what=what, why=why), size=13,
+                                 color=DANGER if check.flags else None,
+                                 weight=ft.FontWeight.BOLD if check.flags else None,
+                                 key=f"desk-evidence-{i}"))
+        return lines
 
     def _render_visits(self, visits: list[VisitPublic]) -> None:
         t = self.ctx.t

@@ -27,6 +27,12 @@ FLAG_ICONS = {
     "far_from_home": ft.Icons.WRONG_LOCATION,
     "poor_fix": ft.Icons.GPS_NOT_FIXED,
     "no_fix": ft.Icons.GPS_OFF,
+    "clock_off": ft.Icons.SCHEDULE,
+    "clock_jump": ft.Icons.UPDATE,
+    "impossible_speed": ft.Icons.SPEED,
+    "identical_fix": ft.Icons.CONTENT_COPY,
+    "mock_location": ft.Icons.LOCATION_DISABLED,
+    "evidence": ft.Icons.GPP_BAD,
 }
 
 
@@ -56,7 +62,9 @@ class OfficerDayView:
                 # in a Row, not stretched across a wide window
                 ft.Row([back_button(t, lambda e: self.ctx.nav.go("sup_board"))]),
                 title(t("sup_day_title", name=name)),
-                ft.Row(exports, wrap=True, spacing=8),
+                ft.Row([*exports, ft.OutlinedButton(content=t("sup_wipe"), icon=ft.Icons.PHONELINK_ERASE,
+                                                    on_click=self._ask_wipe, key="wipe-phone")],
+                       wrap=True, spacing=8),
                 self.message,
                 self.downloads,
                 # the account first: a locked-out officer is waiting at the door for this button
@@ -157,6 +165,26 @@ class OfficerDayView:
             self._say(self.ctx.t("sup_revoked", device=device), False)
         await self._load_account()
 
+    def _ask_wipe(self, e: ft.Event) -> None:
+        """Confirm first: the phone's data is erased at its next sync (after it sends what it can)."""
+        t = self.ctx.t
+        force = ft.Checkbox(label=t("sup_wipe_force"), value=False, key="wipe-force")
+
+        async def confirm(ev: ft.Event) -> None:
+            self.ctx.page.pop_dialog()
+            try:
+                await self.svc.order_wipe(self.officer_id, force=bool(force.value))
+            except (SupervisionOffline, SupervisionError) as exc:
+                self.message.value, self.message.color = failure_text(t, exc), DANGER
+            else:
+                self.message.value, self.message.color = t("sup_wipe_ordered"), None
+            self.message.visible = True
+            safe_update(self.ctx.page)
+
+        self.ctx.page.show_dialog(confirm_dialog(
+            self.ctx.page, t("sup_wipe"), [ft.Text(t("sup_wipe_text")), force], t("cancel"), "wipe-cancel",
+            420, ok_label=t("sup_wipe_confirm"), on_ok=confirm, ok_key="wipe-confirm"))
+
     async def _load(self) -> None:
         t = self.ctx.t
         try:
@@ -238,7 +266,9 @@ class OfficerDayView:
             times.append(t("sup_completed_at", at=hhmm(v.completed_at)))
         if v.time_spent_s is not None:
             times.append(t("sup_spent", d=duration_text(t, v.time_spent_s)))
-        flags = [self._flag(v, f) for f in v.flags]
+        flags = [self._flag(v, f) for f in v.flags + v.honesty]
+        if v.evidence not in (None, "verified"):
+            flags.append(self._flag(v, "evidence"))
         lines: list[ft.Control] = [
             ft.Row(
                 [
@@ -275,6 +305,8 @@ class OfficerDayView:
         detail = {
             "far_from_home": km_text(v.fix_distance_m),
             "poor_fix": f"±{v.fix_accuracy_m:.0f} m" if v.fix_accuracy_m is not None else "",
+            "clock_off": t("sup_trusted_at", at=hhmm(v.trusted_at)) if v.trusted_at else "",
+            "evidence": t(f"evidence_{v.evidence}"),
         }.get(flag, "")
         text = t(f"sup_flag_{flag}") + (f" ({detail})" if detail else "")
         return ft.Container(

@@ -4,7 +4,7 @@ the route's own search give the same visits."""
 
 from __future__ import annotations
 
-from uikit import make_fix, shell, start_app
+from uikit import make_fix, shell, start_app, wait_until
 
 from api_client.domain.text import fold
 from api_client.models import UnitPublic, VisitPublic
@@ -32,6 +32,9 @@ async def test_a_gps_fix_reorders_without_reading_the_store(tmp_path):
     svc = shell(h).services
     view = shell(h).view
     await h.settle(20)
+    # the opening sync (offline: it fails) refreshes the bar's counts when it ends: wait for it,
+    # or its reads race the traced window below
+    await wait_until(h, lambda: svc.sync.state.last_report is not None, what="opening sync")
     assert view.position == (10.70, 105.02)
     loads, cached = svc.route.loads, svc.route._loaded
     first_before = view.filtered()[0].visit_id
