@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from api_client.client import Client
+from api_client.domain.clock import now_utc
 from api_client.domain.evidence import handover_event
 from api_client.models import HandoverPublic, OfficerPublic, Role, TrackingLog
 from mobile import store
@@ -45,7 +46,7 @@ class HandoverService(OnlineService):
         documents: ReceiptStore,
         rows: Callable[[list[Any]], list[Any]],
         client_factory: Callable[..., Client] = make_client,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self.db = db
         self.clock = clock  # the device time sealed into a handover's evidence

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import sqlite_utils
 from pydantic import BaseModel, TypeAdapter
 
+from api_client.domain.clock import now_utc
 from api_client.models import ClientEvent
 
 from .blobs import StagedBlob, queue_staged, stage_blob
@@ -55,7 +56,7 @@ def record_action(
     local_dossier_update: Mapping[str, Any] | None | Literal["auto"] = AUTO,
     blobs: Iterable[BlobInput] = (),
     clear_draft: bool = True,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = now_utc,
 ) -> str:
     """Record one action atomically and return its event id.
 
