@@ -69,7 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "setup_err_no_host": ("Địa chỉ máy chủ thiếu tên máy.", "The address has no host name."),
     "setup_err_bad_host": ("Tên máy chủ không hợp lệ.", "The host name is not valid."),
-    "setup_err_bad_port": ("Cổng (port) không hợp lệ.", "The port is not valid."),
+    "setup_err_bad_port": ("Cổng máy chủ không hợp lệ.", "The port is not valid."),
     "setup_err_has_query": (
         "Địa chỉ máy chủ không được chứa ?, # hay tên đăng nhập.",
         "The address must not contain ?, # or credentials.",
@@ -271,9 +271,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tệp ảnh trên máy bị mất, cần chụp lại",
         "A photo file is missing on the phone: take it again",
     ),
-    "gps_err_permission_denied": ("Không được cấp quyền vị trí", "Location permission denied"),
-    "gps_err_timeout": ("Hết thời gian chờ GPS", "GPS timed out"),
-    "gps_err_no_position": ("Không có vị trí", "No position"),
     "gps_err_other": ("Lỗi GPS: {detail}", "GPS error: {detail}"),
     "gps_good": ("Vị trí đạt yêu cầu.", "Position is good."),
     "warn_no_fix": ("Không có vị trí GPS", "No GPS fix"),
@@ -872,10 +869,10 @@ def format_vnd(amount: int) -> str:
 def location_error_text(t: Callable[..., str], code: str, detail: str = "") -> str:
     """Why there is no GPS fix, in the officer's language (a code of services.location's
     LOCATION_ERRORS; anything else is the device's own words, or an older draft's message)."""
-    if code in ("permission_denied", "timeout", "no_position"):
-        return t(f"gps_err_{code}")
-    if code == "other":
-        return t("gps_err_other", detail=detail)
+    if code in ("gps_denied", "gps_timeout", "gps_no_position"):
+        return t(code)
+    if code in ("gps_failed", "other"):
+        return t("gps_err_other", detail=detail) if detail else t("gps_failed")
     return code
 
 

@@ -226,7 +226,7 @@ class PickupView(StepFlow, FeeStep, SignatureStep, GpsStep):
         return items
 
     def _calendar(self, key: str, label: str, field: ft.TextField) -> ft.Control:
-        today = self.svc.clock().astimezone(VN_TZ).date()
+        today = self.svc.today()
 
         def picked(iso: str) -> None:
             field.value = show_date(iso)
