@@ -8,7 +8,6 @@ from datetime import date
 
 import flet as ft
 
-from api_client.domain.clock import VN_TZ
 from api_client.models import FeeKind, Procedure
 from mobile.i18n import format_vnd
 from mobile.receipt import qr_png
