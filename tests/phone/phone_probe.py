@@ -48,6 +48,12 @@ async def probe(root: Path, data_dir: Path, server: str, user: str, password: st
     await h.type_text(h.find(ft.TextField, label="Tên đăng nhập"), user)
     await h.type_text(h.find(ft.TextField, label="Mật khẩu"), password)
     await h.click(h.find(key="login-btn"))
+    # logging in opens the encrypted store (scrypt) and registers the evidence key off the loop
+    for _ in range(600):
+        if h.page.data.current[0] != "login":
+            break
+        await asyncio.sleep(0.05)
+    out["after_login"] = list(h.texts())[:12]
     out["screen"] = h.page.data.current[0]
     out["crashes"] = [str(c) for c in h.conn.crashes()]
     h.page.on_close(None)

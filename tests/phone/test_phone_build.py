@@ -20,6 +20,9 @@ from pathlib import Path
 
 import builders
 import pytest
+from testkit import make_settings, use_sqlite_template
+
+from api_client.domain.clock import SystemClock
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).with_name("phone_probe.py")
@@ -59,7 +62,16 @@ def test_phone_dependencies_hold_no_server_package():
     assert "flet-charts" in deps  # the supervisor's indicators draw with it
 
 
-def test_phone_app_starts_with_only_its_dependencies(tmp_path, sqlite_server):
+@pytest.fixture
+def system_clock_server(live_server, tmp_path, sqlite_template):
+    """A live server on the machine's clock: the phone runs in its own process, where the tests'
+    pinned clock cannot reach, so both sides must read the same (system) time."""
+    settings = use_sqlite_template(make_settings(tmp_path, None, clock=SystemClock()), sqlite_template)
+    return live_server(settings)
+
+
+def test_phone_app_starts_with_only_its_dependencies(tmp_path, system_clock_server):
+    sqlite_server = system_clock_server
     python = make_phone_venv(tmp_path / "venv")
     dists = installed(python)
     assert not dists & SERVER_DISTS, dists & SERVER_DISTS
