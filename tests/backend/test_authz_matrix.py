@@ -123,6 +123,8 @@ def _track(s: mk.Scenario, who: str) -> dict[str, Any]:
     return track_body([(t0, 10.9, 105.1, 6.0), (t0.replace(minute=5), 10.901, 105.1, 6.0)])
 
 
+# a well-formed Ed25519 public key (32 bytes, base64): the route checks its shape, not its owner
+_PUBKEY = "A" * 43 + "="
 V = lambda key: (lambda s: s.w.visits[key])  # noqa: E731 - short lookups keep the table readable
 D = lambda key: (lambda s: s.w.dossiers[key])  # noqa: E731
 
@@ -263,6 +265,18 @@ RULES: dict[tuple[str, str], Rule] = {
         _get(lambda s: "/exports/indicators.xlsx", lambda s: {"unit_id": s.w.x["commune"]}),
         owner="giam_sat_x"),
     # -- accounts (issue 9): officer a and officer c of X -------------------------------------------
+    ("GET", "/officers/{officer_id}"): Rule(_get(lambda s: f"/officers/{s.w.officer_a}"), owner="giam_sat_x"),
+    # issue 9 evidence: a phone registers its own key; supervisors order a lost phone wiped; a phone
+    # reports its own wipe done (nobody may close another's order: 404 for an order that is not theirs)
+    ("POST", "/device-keys"): Rule(
+        _post(lambda s: "/device-keys",
+              lambda s, who: {"device_id": uuid.uuid4().hex, "public_key": _PUBKEY}),
+        kind="own", owner="can_bo_a", stage=1),
+    ("POST", "/officers/{officer_id}/wipe"): Rule(
+        _post(lambda s: f"/officers/{s.victim}/wipe", lambda s, who: {"force": False}), owner="giam_sat_x",
+        stage=1),
+    ("POST", "/wipe-orders/{order_id}/applied"): Rule(
+        _post(lambda s: "/wipe-orders/987654/applied", lambda s, who: {"device_id": uuid.uuid4().hex})),
     ("GET", "/officers/{officer_id}/lockout"): Rule(_get(lambda s: f"/officers/{s.w.officer_a}/lockout"),
                                                     owner="giam_sat_x"),
     ("POST", "/officers/{officer_id}/unlock"): Rule(_post(lambda s: f"/officers/{s.w.officer_a}/unlock"),
