@@ -46,10 +46,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy api_client backend mobile
 
-# Tests run in parallel, one worker per core; browser tests share one worker (xdist group).
+# Tests run in parallel, one worker per core; idle workers steal queued tests (the browser tests
+# take a minute each, most others well under a second).
 PYTEST_WORKERS ?= auto
 pytest: install system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 test: lint typecheck pytest
 

@@ -24,7 +24,6 @@ SLICE = [
     "tests/test_time_slices.py",
     "tests/api_client/test_domain_timeliness.py",
     "tests/sync/test_sync_integration.py::test_offline_queue_then_reconnect_applies_everything",
-    "tests/backend/test_api_push.py",
     "tests/mobile/ui/test_screens.py::test_route_search_filters_and_offline_reopen",
 ]
 

@@ -26,8 +26,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.fspath).startswith(str(HERE)):
             item.add_marker(pytest.mark.browser)
-            # one Chromium at a time: two would fight over this machine's two cores
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True)
