@@ -146,8 +146,10 @@ def use_sqlite_template(settings: Settings, template: Path) -> Settings:
 
 def start_server(settings: Settings) -> LiveServer:
     """Start create_app(settings) under uvicorn in a thread and wait until /api/v1/health answers."""
-    app = create_app(settings)
     port = free_port()
+    if settings.public_url == Settings.public_url:  # the default: tell the server where it really is
+        settings.public_url = f"http://127.0.0.1:{port}"
+    app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
                             access_log=False)
     server = uvicorn.Server(config)

@@ -98,7 +98,8 @@ VISIT_COLUMNS = [
     # issue 9: verified | the first problem of its events' seals; honesty flags '|'-joined
     Column("evidence", "Bằng chứng", "Evidence"),
     Column("honesty_flags", "Cảnh báo trung thực", "Honesty flags"),
-    Column("trusted_at", "Kết thúc lúc (giờ máy chủ)", "Ended at (server clock)", "datetime"),
+    Column("trusted_at", "Kết thúc theo giờ máy chủ (giờ Việt Nam)",
+           "Ended by the server clock (Vietnam time)", "datetime"),
 ]
 INDICATOR_COLUMNS = [
     Column("key_id", "Mã", "ID", "int"),
@@ -166,7 +167,7 @@ def visit_table(engine: Engine, supervisor: OfficerPublic, date_from: date, date
             r["failure_note"],
             signals.get(r["id"], empty)["evidence"],
             "|".join(signals.get(r["id"], empty)["honesty"]),
-            signals.get(r["id"], empty)["trusted_at"],
+            _local(signals.get(r["id"], empty)["trusted_at"]),  # Vietnam time, like ended_at
         ]
         for r in rows
     ]

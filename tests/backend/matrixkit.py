@@ -24,6 +24,8 @@ from sqlalchemy import Engine, insert, select, text
 from supervisionkit import track_body
 from testkit import TEST_SECRET, LiveServer
 
+from api_client.domain.clock import now_utc
+
 BAD_TOKEN_ACTORS = ("no_token", "forged_token", "expired_token", "revoked_token")
 OTHER_PARTIES = ("officer_other_commune", "postal_worker", "supervisor_other_commune",
                  "province_supervisor")
@@ -117,7 +119,7 @@ def _bearer(token: str) -> dict[str, str]:
 def _notice_and_notification(engine: Engine, w: builders.World) -> tuple[int, int]:
     from backend.db.schema import notices, notifications
 
-    now = datetime.now(UTC).isoformat()
+    now = now_utc().isoformat()
     with engine.begin() as conn:
         notice = conn.execute(insert(notices).values(
             dossier_id=w.dossiers["delivery_a"], phone="0987654321", kind="result_ready",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from test_evidence import Phone, make_phone, stored
 
 from api_client import Client, RetryPolicy
+from api_client.domain.clock import now_utc
 from backend.db.schema import device_clock_samples
 from mobile import store
 from mobile.sync import SyncEngine
@@ -50,7 +51,7 @@ def boss(server: Any) -> Client:
 
 
 def test_a_phone_clock_hours_behind_is_measured_and_the_visit_gets_the_servers_time(phone: Phone) -> None:
-    real = datetime.now(UTC)
+    real = now_utc()
     wrong = real - timedelta(hours=3)  # the phone believes it is three hours earlier
     event_id = store.record_action(phone.db, failed(phone.world.visits["pickup_a2"]), clock=at(wrong))
     engine = SyncEngine(phone.db, phone.api, clock=at(wrong))
@@ -71,7 +72,7 @@ def test_a_phone_clock_hours_behind_is_measured_and_the_visit_gets_the_servers_t
 
 
 def test_a_clock_changed_between_two_actions_is_a_jump(phone: Phone) -> None:
-    now = datetime.now(UTC)
+    now = now_utc()
     w = phone.world
     store.record_action(phone.db, failed(w.visits["pickup_a2"]), clock=at(now))
     later = store.record_action(phone.db, failed(w.visits["pickup_a"]), clock=at(now + timedelta(hours=2)))
@@ -80,7 +81,7 @@ def test_a_clock_changed_between_two_actions_is_a_jump(phone: Phone) -> None:
 
 
 def test_impossible_speed_identical_and_mock_fixes_are_flagged(phone: Phone) -> None:
-    now = datetime.now(UTC)
+    now = now_utc()
     w = phone.world
     first = store.record_action(phone.db, with_fix(
         pickup(w.visits["pickup_a"], w.citizen_ids["an"]), 10.871, 105.087, now - timedelta(minutes=2)))
@@ -97,16 +98,17 @@ def test_impossible_speed_identical_and_mock_fixes_are_flagged(phone: Phone) -> 
     assert stored(phone.server, far)["honesty"] == ["impossible_speed"]
     assert stored(phone.server, copied)["honesty"] == ["mock_location", "identical_fix"]
     # the visits export carries the flags, the evidence status and the trusted time
-    text = boss(phone.server).export("visits.csv").decode("utf-8-sig")
-    rows = {int(r["visit_id"]): r for r in csv.DictReader(io.StringIO(text))}
-    assert rows[w.visits["pickup_a2"]]["honesty_flags"] == "impossible_speed"
-    assert rows[w.visits["delivery_a"]]["honesty_flags"] == "mock_location|identical_fix"
-    assert rows[w.visits["pickup_a"]]["evidence"] == "verified" and rows[w.visits["pickup_a"]]["trusted_at"]
+    text = boss(phone.server).export("visits.csv", lang="en").decode("utf-8-sig")
+    rows = {int(r["Visit ID"]): r for r in csv.DictReader(io.StringIO(text))}
+    assert rows[w.visits["pickup_a2"]]["Honesty flags"] == "impossible_speed"
+    assert rows[w.visits["delivery_a"]]["Honesty flags"] == "mock_location|identical_fix"
+    trusted = rows[w.visits["pickup_a"]]["Ended by the server clock (Vietnam time)"]
+    assert rows[w.visits["pickup_a"]]["Evidence"] == "verified" and trusted
 
 
 @pytest.mark.parametrize("mocked", [False, None])
 def test_honest_fixes_raise_no_flag(phone: Phone, mocked: bool | None) -> None:
-    now = datetime.now(UTC)
+    now = now_utc()
     event_id = store.record_action(phone.db, with_fix(
         failed(phone.world.visits["pickup_a2"]) | {"payload": {"reason": "nobody_home"}}, 10.8712, 105.0871,
         now, mocked=mocked))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from phone_events import en_route, failed
 from supkit import by_key, keys, start_supervisor
@@ -12,14 +11,14 @@ from uikit import click_key, wait_until
 
 from api_client import Client
 from api_client.domain import evidence as ev
+from api_client.domain.clock import now_utc, today_vn
 from backend.seed import DEMO_PASSWORD
-from mobile.services.route import VN_TZ
 from mobile.ui.theme import DANGER
 
 
 def sealed(event: dict, key, device_id: str, seq: int, prev: str) -> dict:
     """The event with the evidence block a phone would add (domain.evidence.seal)."""
-    return {**event, "evidence": ev.seal(event, key, device_id, seq, prev, datetime.now(UTC), 1000 * seq)}
+    return {**event, "evidence": ev.seal(event, key, device_id, seq, prev, now_utc(), 1000 * seq)}
 
 
 async def test_dossier_panel_shows_verified_and_broken_evidence(tmp_path, seeded_server):
@@ -47,14 +46,14 @@ async def test_dossier_panel_shows_verified_and_broken_evidence(tmp_path, seeded
 async def test_officer_day_shows_mock_location_and_unsigned_evidence(tmp_path, seeded_server):
     officer = Client(seeded_server.url)
     me = officer.login("canbo.anphu", DEMO_PASSWORD).officer
-    today = datetime.now(VN_TZ).date().isoformat()
+    today = today_vn().isoformat()
     planned = [v for v in officer.list_visits(date=today, page_size=200) if v.status.value == "planned"]
     assert len(planned) >= 2, "the demo plans visits for today"
     key, device = ev.new_private_key(), uuid.uuid4().hex
     officer.register_device_key(device, ev.public_b64(key))
     mock = failed(planned[0].id)
     mock["payload"]["gps"] = {"fix": {"lat": 10.87, "lon": 105.09, "accuracy_m": 5.0, "mocked": True,
-                                      "device_time": datetime.now(UTC).isoformat()},
+                                      "device_time": now_utc().isoformat()},
                               "warnings": ["far_from_home"], "reason": "other", "reason_note": "thử"}
     results = officer.push([sealed(mock, key, device, 1, ev.GENESIS), failed(planned[1].id)]).results
     assert [r.status.value for r in results] == ["applied", "applied"]
