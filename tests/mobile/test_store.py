@@ -14,6 +14,7 @@ from api_client.domain.clock import now_utc
 from api_client.models import CataloguePublic, CitizenPublic, DossierPublic, TokenPublic, VisitPublic
 from mobile import store
 from mobile.store import actions, cache, outbox
+from mobile.store.crypto import install_functions
 
 ID_NUMBER = "089085000123"
 
@@ -236,6 +237,7 @@ def test_two_connections_wait_for_each_other_instead_of_failing(tmp_path: Path) 
 def test_a_session_saved_before_refresh_tokens_upgrades_and_device_id_survives_logout(tmp_path: Path) -> None:
     old = [m for m in store.MIGRATIONS if m[0] < "0005"]
     db = sqlite_utils.Database(tmp_path / "old.db")
+    install_functions(db, str(tmp_path / "old.db"))  # what open_store does: the store reads through dec()
     store.migrate(db, old)
     t0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
     db.execute("INSERT INTO session (id, officer, token, expires_at, backend_url, saved_at) VALUES "

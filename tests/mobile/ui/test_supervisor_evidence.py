@@ -39,7 +39,9 @@ async def test_dossier_panel_shows_verified_and_broken_evidence(tmp_path, seeded
     await wait_until(h, lambda: len(keys(h, "desk-evidence-")) == 2, what="evidence lines")
     ok, bad = by_key(h, "desk-evidence-0"), by_key(h, "desk-evidence-1")
     assert ok.value == "Đang đến: Bằng chứng đã xác minh" and ok.color is None
-    assert bad.value == "Không thành công: Nội dung bằng chứng đã bị thay đổi sau khi ký"
+    # the body no longer matches its seal, and the visit now records what was not signed
+    assert bad.value == ("Không thành công: Nội dung bằng chứng đã bị thay đổi sau khi ký; "
+                         "Dữ liệu lưu trên máy chủ khác với bằng chứng đã ký")
     assert bad.color == DANGER
 
 
