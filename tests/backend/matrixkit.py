@@ -34,6 +34,8 @@ USERNAMES = {"officer_other_commune": "can_bo_y", "postal_worker": "buu_ta",
              "supervisor_other_commune": "giam_sat_y", "province_supervisor": "giam_sat_tinh_khac"}
 SUPERVISOR_ACTORS = ("supervisor_other_commune", "province_supervisor")
 
+# the matrix servers' business clock: after the scenario's track day, whatever the tests' pinned day
+MATRIX_NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 TRACK_DAY = "2026-11-20"  # officer a's recorded day (Vietnam time)
 PHOTO = b"\xff\xd8\xff\xe0" + b"ANH-GIAY-TO-BI-MAT-XA-X" * 50
 HANDOVER_NOTE = "GHI-CHU-BAN-GIAO-XA-X"

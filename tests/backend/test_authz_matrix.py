@@ -29,6 +29,8 @@ import pytest
 from supervisionkit import track_body
 from testkit import LiveServer, make_settings, start_server
 
+from api_client.domain.clock import ShiftedClock, using_clock
+
 PREFIX = "/api/v1"
 
 
@@ -361,7 +363,22 @@ def allow(s: mk.Scenario, routes: list[tuple[str, str]]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def matrix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def matrix_clock() -> Iterator[ShiftedClock]:
+    """The matrix's own time (its scenario has a recorded day before it), for servers and requests."""
+    with using_clock(ShiftedClock(mk.MATRIX_NOW)) as bound:
+        yield bound
+
+
+@pytest.fixture(autouse=True)
+def clock(matrix_clock: ShiftedClock) -> Iterator[ShiftedClock]:
+    """Overrides the suite's test clock: every test here runs on the matrix's clock."""
+    with using_clock(matrix_clock):
+        yield matrix_clock
+
+
+@pytest.fixture(scope="module")
+def matrix_server(tmp_path_factory: pytest.TempPathFactory,
+                  matrix_clock: ShiftedClock) -> Iterator[LiveServer]:
     """One SQLite server for the whole matrix (hundreds of requests)."""
     srv = start_server(make_settings(tmp_path_factory.mktemp("matrix"), None))
     yield srv
