@@ -50,7 +50,7 @@ typecheck: install
 # take a minute each, most others well under a second).
 PYTEST_WORKERS ?= auto
 pytest: install system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 test: lint typecheck pytest
 
