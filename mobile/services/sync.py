@@ -73,6 +73,7 @@ class SyncService:
         self._engine: SyncEngine | None = None
         self._after_sync: list[Callable[[SyncReport], None]] = []
         self._auto_task = None
+        self._again = False  # an action was recorded while a run was under way: run once more after it
         # the loop the screens run on (None outside one): request() hops onto it from worker threads
         try:
             self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
@@ -102,8 +103,12 @@ class SyncService:
         s.notify()
 
     async def sync_now(self, force: bool = True) -> SyncReport | None:
-        """One sync run now (skipped when one is already running)."""
-        if self.state.syncing or store.load_session(self.db) is None:
+        """One sync run now; while one is already running, another follows it (the running one may
+        have pushed before the action that asked was recorded)."""
+        if self.state.syncing:
+            self._again = True
+            return None
+        if store.load_session(self.db) is None:
             return None
         self.state.syncing = True
         self.state.notify()
@@ -127,6 +132,9 @@ class SyncService:
                     cb(report)
                 except Exception:  # noqa: BLE001 - a closed screen must not stop the rest
                     log.debug("an after-sync listener failed (closed screen?)", exc_info=True)
+        if self._again:
+            self._again = False
+            asyncio.get_running_loop().create_task(self.sync_now(force=False))
         return report
 
     def request(self) -> None:
