@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api_client.documents.pdf import FONT_FAMILY, new_pdf, pdf_bytes, signature_blocks
+from api_client.documents.pdf import FONT_FAMILY, new_pdf, pdf_bytes, signature_blocks, slip_heading
 
 
 @dataclass
@@ -27,17 +27,7 @@ def delivery_slip_pdf(d: DeliverySlipData) -> bytes:
     """The slip as PDF bytes (A4, DejaVu), with the recipient's captured signature."""
     pdf = new_pdf()
     w = pdf.epw
-    pdf.set_font(FONT_FAMILY, "B", 11)
-    pdf.multi_cell(w, 6, d.unit_name.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT_FAMILY, "", 10)
-    pdf.multi_cell(w, 5, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", align="C",
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font(FONT_FAMILY, "B", 14)
-    pdf.multi_cell(w, 8, "BIÊN NHẬN TRẢ KẾT QUẢ TẠI NHÀ", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT_FAMILY, "B", 11)
-    pdf.multi_cell(w, 6, f"Mã hồ sơ: {d.dossier_code}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+    slip_heading(pdf, d.unit_name, "BIÊN NHẬN TRẢ KẾT QUẢ TẠI NHÀ", d.dossier_code)
     rows = [
         ("Kết quả trao", d.result_document),
         ("Người nhận", d.recipient_name),

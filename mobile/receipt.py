@@ -70,7 +70,7 @@ def receipt_pdf(r: ReceiptData) -> bytes:
     pdf.multi_cell(
         w,
         4,
-        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
         align="C",
         new_x="LMARGIN",
         new_y="NEXT",

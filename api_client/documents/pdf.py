@@ -36,6 +36,24 @@ def pdf_bytes(pdf: Any) -> bytes:
     return bytes(pdf.output())
 
 
+NATIONAL_MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+
+
+def slip_heading(pdf: Any, unit_name: str, title: str, dossier_code: str) -> None:
+    """The heading of a slip handed over at the door: unit, national motto, title, dossier code."""
+    w = pdf.epw
+    pdf.set_font(FONT_FAMILY, "B", 11)
+    pdf.multi_cell(w, 6, unit_name.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "", 10)
+    pdf.multi_cell(w, 5, NATIONAL_MOTTO, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(FONT_FAMILY, "B", 14)
+    pdf.multi_cell(w, 8, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "B", 11)
+    pdf.multi_cell(w, 6, f"Mã hồ sơ: {dossier_code}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+
 def signature_blocks(pdf: Any, blocks: list[tuple[str, str, bytes | None]], image_h: float = 20.0,
                      font_size: float = 8.5) -> None:
     """Side-by-side signature blocks (title, signature image or blank space, name) across the page."""
