@@ -19,7 +19,6 @@ from sqlalchemy import Engine, Select, select
 from api_client.domain.codes import LOOKUP_TOKEN_PATTERN
 from api_client.domain.lifecycle import DossierStatus
 
-from ..config import Settings
 from ..db.schema import citizens, dossiers, units
 from .clock import VN_TZ, now_utc, parse_iso
 
@@ -63,11 +62,6 @@ class PublicStatus:
         """Where the result comes back."""
         words = RETURN_WORDS.get(self.return_method, RETURN_WORDS["desk"])
         return words[lang == "en"].format(unit=self.unit_name)
-
-
-def lookup_page_url(settings: Settings) -> str:
-    """The address the receipt's QR opens (the deployment's setting, else this server's page)."""
-    return settings.lookup_url
 
 
 def _public(row: Any) -> PublicStatus:

@@ -18,7 +18,6 @@ from testkit import LiveServer, make_settings
 from api_client.domain.codes import new_lookup_token
 from backend.db.migrations import _lookup_tokens
 from backend.db.schema import dossiers
-from backend.services.lookup import lookup_page_url
 
 Clients = Callable[[str | None], httpx.Client]
 # the citizen's page as a browser gets it, rate-limited per address
@@ -123,9 +122,9 @@ def test_every_dossier_has_its_own_token_and_the_migration_backfills(
 
 def test_the_qr_address_is_the_deployment_setting(tmp_path: Path) -> None:
     s = make_settings(tmp_path, None, public_url="http://xa.example:8000")
-    assert lookup_page_url(s) == "http://xa.example:8000/tra-cuu"
+    assert s.lookup_url == "http://xa.example:8000/tra-cuu"
     s.lookup_base_url = "https://motcua.angiang.gov.vn/tra-cuu"
-    assert lookup_page_url(s) == "https://motcua.angiang.gov.vn/tra-cuu"
+    assert s.lookup_url == "https://motcua.angiang.gov.vn/tra-cuu"
 
 
 @pytest.fixture
