@@ -21,6 +21,9 @@ MAX_DB_ID = 2_147_483_647
 
 DbId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
 DbIdQuery = Annotated[int | None, Query(ge=1, le=MAX_DB_ID)]
+# suggestions of who could take a visit: open visits an officer can carry a day, officers listed
+Capacity = Annotated[int, Query(ge=1, le=200)]
+SuggestLimit = Annotated[int, Query(ge=1, le=100)]
 
 
 def day(date: Date | None = None) -> Date:

@@ -21,7 +21,7 @@ from api_client.models import (
 from ..deps import EngineDep, SupervisorOnly
 from ..services import dispatch, supervision
 from ..services.clock import today_vn
-from .params import Day, DbId
+from .params import Capacity, Day, DbId, SuggestLimit
 
 router = APIRouter(tags=["supervision"])
 
@@ -86,8 +86,8 @@ def suggested_assignees(
     engine: EngineDep,
     supervisor: SupervisorOnly,
     date: Date | None = None,
-    capacity: Annotated[int, Query(ge=1, le=200)] = dispatch.DEFAULT_CAPACITY,
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    capacity: Capacity = dispatch.DEFAULT_CAPACITY,
+    limit: SuggestLimit = 10,
 ) -> list[SuggestedAssignee]:
     """Every field officer in scope with their load that day: the hamlet's officer first, then the least
     busy (nearest first among equals), those at capacity last."""
@@ -100,8 +100,8 @@ def suggested_for_dossier(
     engine: EngineDep,
     supervisor: SupervisorOnly,
     date: Date | None = None,
-    capacity: Annotated[int, Query(ge=1, le=200)] = dispatch.DEFAULT_CAPACITY,
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    capacity: Capacity = dispatch.DEFAULT_CAPACITY,
+    limit: SuggestLimit = 10,
 ) -> list[SuggestedAssignee]:
     """As for a visit, for a dossier with no open visit yet (default day: today in Vietnam)."""
     day = date or today_vn()
