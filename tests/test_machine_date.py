@@ -37,10 +37,14 @@ def test_slice_passes_whatever_the_machine_date(machine_time: str, tmp_path: Pat
             pytest.fail(reason)
         pytest.skip(reason)
     # monotonic time stays real: timeouts and sleeps must still work
-    env = {**os.environ, "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"}
+    env = {**os.environ, "FAKETIME_DONT_FAKE_MONOTONIC": "1", "DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"}
     cmd = [faketime, machine_time, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
            "-p", "no:xdist", "-k", "not postgresql", "--basetemp", str(tmp_path / "run"), *SLICE]
     run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+    if run.returncode != 0 and "OSError: [Errno 22] Invalid argument" in run.stdout:
+        # libfaketime's own nanosleep wrapper now and then fails a short sleep with EINVAL (a tool
+        # fault, not the code under test): one more run; any other failure counts at once
+        run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
     tail = "\n".join(run.stdout.splitlines()[-25:])
     assert run.returncode == 0, f"under faketime {machine_time}:\n{tail}\n{run.stderr[-2000:]}"
     assert " passed" in tail and "skipped" not in tail
